@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Losses", dependencies: ["Model", "Layers", "TensorCore"], swiftSettings: fastMath),
 
         // MARK: - Environments and data
-        .target(name: "Environments", swiftSettings: fastMath),
+        .target(name: "Environments"),
         .target(name: "BinaryFormat"),
         .target(
             name: "Datasets", dependencies: ["BinaryFormat", "TensorCore", "Environments"],
@@ -37,8 +37,7 @@ let package = Package(
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(
             name: "Training",
-            dependencies: ["Distributed", "Datasets", "Environments", "Losses", "Model", "Layers", "TensorCore"],
-            swiftSettings: fastMath),
+            dependencies: ["Distributed", "Datasets", "Environments", "Losses", "Model", "Layers", "TensorCore"]),
 
         // MARK: - Command line
         .target(name: "OptionParsing"),
@@ -57,6 +56,7 @@ let package = Package(
             path: "Benchmarks", exclude: ["README.md", "scaling.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
+        .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Sources/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Layers", "TensorCore", "TestSupport"],
@@ -68,5 +68,6 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
+        .testTarget(name: "ClusterTests", dependencies: ["TestSupport"]),
     ]
 )
