@@ -4,5 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --with-cluster
-swift build -c release -Xswiftc -static-stdlib --product mtrl-dist >/dev/null
 swift test -c release "$@"
