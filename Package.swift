@@ -53,7 +53,7 @@ let package = Package(
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
                 "Layers", "TensorCore",
             ],
-            path: "Benchmarks", exclude: ["README.md", "scaling.sh"], swiftSettings: fastMath),
+            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
