@@ -37,7 +37,9 @@ let package = Package(
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(
             name: "Training",
-            dependencies: ["Distributed", "Datasets", "Environments", "Losses", "Model", "Layers", "TensorCore"]),
+            dependencies: [
+                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Layers", "TensorCore",
+            ]),
 
         // MARK: - Command line
         .target(name: "OptionParsing"),
