@@ -24,7 +24,7 @@ enum CommandLineInterface {
 
     /// Every command, in the order `--help` lists them.
     static let commands: [Entry] = [
-        Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self), Entry(EnvRenderCommand.self),
+        Entry(InfoCommand.self), Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self), Entry(EnvRenderCommand.self),
     ]
 
     static var overview: String {
