@@ -1,0 +1,81 @@
+#!/bin/bash
+# A real one-node Slurm (munged, slurmctld, slurmd started here, CPUs=2) runs
+# the job scripts in cluster/slurm on a tiny LBF dataset:
+#  1. train.sbatch (srun --mpi=pmix): COMPLETED, exit 0, full run folder;
+#  2. evaluate.sbatch on that run folder: COMPLETED;
+#  3. train.sbatch (mpirun) with the same settings, sent the pre-timeout
+#     signal (USR1 to the batch shell, as --signal=B:USR1@120 does): the
+#     trainer checkpoints and exits 75, the script requeues the job, the
+#     restarted job resumes from the checkpoint and ends with all updates and
+#     the same parameters as job 1.
+# Exit 0 pass, 1 fail, 77 skip.
+
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/slurm-node.sh"
+source "$(dirname "$0")/lib/training.sh"
+
+require_root
+find_mtrl_dist
+slurm_dir=$(cd "$(dirname "$0")/../slurm" && pwd)
+
+scratch=$(mktemp -d /tmp/mtrl-slurm.XXXXXX)
+chmod 755 "$scratch"
+at_exit rm -rf "$scratch"
+start_slurm_node "$scratch/slurm"
+collect_tiny_dataset "$scratch/data"
+cd "$scratch"
+
+# submit SCRIPT VAR=VALUE...: sbatch a job script with settings for 2 ranks x 1 CPU.
+submit() {
+    local script=$1
+    shift
+    env "$@" MTRL_DIST="$MTRL_DIST" sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
+        --time=00:15:00 "$slurm_dir/$script" || fail "sbatch $script was refused"
+}
+
+# expect_completed JOBID WHAT: the job ended COMPLETED with exit code 0:0.
+expect_completed() {
+    local state
+    state=$(wait_job_done "$1" 600)
+    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
+        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(tail -n 30 "$scratch"/*-"$1".out)"
+    log "$2 (job $1) COMPLETED"
+}
+
+# expect_run_folder DIR: the files train writes, and final.json counting every update.
+expect_run_folder() {
+    local file updates
+    for file in config.json metrics.jsonl metrics.csv checkpoints/latest.ckpt checkpoints/best.ckpt final.json; do
+        [[ -s $1/$file ]] || fail "$1/$file is missing or empty"
+    done
+    updates=$(json_field "$1/final.json" updates)
+    [[ $updates == "$TINY_STEPS" ]] || fail "$1/final.json says $updates updates; expected $TINY_STEPS"
+}
+
+job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" STEPS="$TINY_STEPS" \
+    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=1000000 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+expect_completed "$job" "training with srun"
+expect_run_folder "$scratch/run-plain"
+plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
+
+job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
+expect_completed "$job" "evaluation"
+
+job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" STEPS="$TINY_STEPS" \
+    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=1000000 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+# Signal once the trainer is in its update loop (it has written metrics).
+wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
+    fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$scratch"/*-"$job".out)"
+scancel --batch --signal=USR1 "$job" || fail "scancel --batch --signal=USR1 $job failed"
+log "sent USR1 to the batch shell of job $job"
+expect_completed "$job" "requeued training"
+output=$scratch/mtrl-train-$job.out
+restarts=$(job_field "$job" Restarts)
+((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
+grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
+grep -q 'resuming from .*latest.ckpt' "$output" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$output")"
+expect_run_folder "$scratch/run-requeued"
+requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
+[[ $requeued_checksum == "$plain_checksum" ]] ||
+    fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
+pass "train (srun), evaluate, and a USR1-requeued train (mpirun, $restarts restart) all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
