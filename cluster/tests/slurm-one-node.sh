@@ -53,7 +53,7 @@ expect_run_folder() {
 }
 
 job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" STEPS="$TINY_STEPS" \
-    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=1000000 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
 expect_completed "$job" "training with srun"
 expect_run_folder "$scratch/run-plain"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
@@ -62,7 +62,7 @@ job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES
 expect_completed "$job" "evaluation"
 
 job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" STEPS="$TINY_STEPS" \
-    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=1000000 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
 # Signal once the trainer is in its update loop (it has written metrics).
 wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
     fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$scratch"/*-"$job".out)"

@@ -8,7 +8,7 @@ export OMP_NUM_THREADS=1
 
 TINY_STEPS=${TINY_STEPS:-40}
 TINY_TRAIN=(train --env lbf --algo oryx --tasks train --embed 64 --batch 8 --chunk 8
-    --steps "$TINY_STEPS" --seed 7 --eval-every 1000000 --checkpoint-every 10
+    --steps "$TINY_STEPS" --seed 7 --eval-every 0 --checkpoint-every 10
     --eval-episodes 16 --final-eval-episodes 16)
 
 # collect_tiny_dataset DIR: LBF training-split episodes into DIR.
