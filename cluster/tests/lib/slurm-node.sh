@@ -1,9 +1,10 @@
 # A one-node Slurm cluster on this machine, for the tests in cluster/tests.
 #
 # start_slurm_node DIR starts munged (as the munge user, own key), slurmctld
-# and slurmd with a minimal config (this host, CPUs=2, no cgroups, no
-# accounting), everything under DIR, on free ports; it exports SLURM_CONF so
-# sbatch/squeue/scontrol talk to this cluster, and registers the teardown.
+# and slurmd with a minimal config (this host, CPUs=2 whatever the hardware,
+# no cgroups, no accounting), everything under DIR, on free ports; it exports
+# SLURM_CONF so sbatch/squeue/scontrol talk to this cluster, and registers
+# the teardown.
 # A requeued job waits cred_expire seconds before it may start again (Slurm
 # default 120; 10 here to keep the test short).
 # Needs common.sh sourced first. Facts behind the settings: shared/CLUSTER-NOTES.md.
@@ -61,6 +62,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
 ReturnToService=2
+SlurmdParameters=config_overrides
 JobRequeue=1
 MailProg=/bin/true
 SchedulerParameters=sched_interval=2
