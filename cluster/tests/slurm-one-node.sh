@@ -3,7 +3,8 @@
 # the job scripts in cluster/slurm on a tiny LBF dataset:
 #  1. train.sbatch (srun --mpi=pmix): COMPLETED, exit 0, full run folder;
 #  2. evaluate.sbatch on that run folder: COMPLETED;
-#  3. train.sbatch (mpirun) with the same settings, sent the pre-timeout
+#  3. submit-seeds.sh: a 3-task job array, one run folder per seed;
+#  4. train.sbatch (mpirun) with the same settings, sent the pre-timeout
 #     signal (USR1 to the batch shell, as --signal=B:USR1@120 does): the
 #     trainer checkpoints and exits 75, the script requeues the job, the
 #     restarted job resumes from the checkpoint and ends with all updates and
@@ -38,7 +39,7 @@ expect_completed() {
     local state
     state=$(wait_job_done "$1" 600)
     [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
-        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(tail -n 30 "$scratch"/*-"$1".out)"
+        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(tail -n 30 "$(job_field "$1" StdOut)")"
     log "$2 (job $1) COMPLETED"
 }
 
@@ -61,15 +62,27 @@ plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
 job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
 expect_completed "$job" "evaluation"
 
+array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-array" \
+    STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16 \
+    "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
+    fail "submit-seeds.sh was refused"
+for task in 0 1 2; do
+    expect_completed "${array}_$task" "array task $task"
+    expect_run_folder "$scratch/run-array-seed$((7 + task))"
+done
+[[ $(json_field "$scratch/run-array-seed7/final.json" parameter_checksum) != \
+    $(json_field "$scratch/run-array-seed8/final.json" parameter_checksum) ]] ||
+    fail "array tasks 0 and 1 (seeds 7 and 8) ended with the same parameters"
+
 job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" STEPS="$TINY_STEPS" \
     SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
 # Signal once the trainer is in its update loop (it has written metrics).
 wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
-    fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$scratch"/*-"$job".out)"
+    fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$(job_field "$job" StdOut)")"
 scancel --batch --signal=USR1 "$job" || fail "scancel --batch --signal=USR1 $job failed"
 log "sent USR1 to the batch shell of job $job"
 expect_completed "$job" "requeued training"
-output=$scratch/mtrl-train-$job.out
+output=$(job_field "$job" StdOut)
 restarts=$(job_field "$job" Restarts)
 ((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
 grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
@@ -78,4 +91,4 @@ expect_run_folder "$scratch/run-requeued"
 requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
 [[ $requeued_checksum == "$plain_checksum" ]] ||
     fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
-pass "train (srun), evaluate, and a USR1-requeued train (mpirun, $restarts restart) all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
+pass "train (srun), evaluate, a 3-seed array, and a USR1-requeued train (mpirun, $restarts restart) all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
