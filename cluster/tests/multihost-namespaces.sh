@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib/training.sh"
 require_root
 command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
 command -v unshare >/dev/null || skip "unshare (util-linux) is not installed"
+unshare --uts true 2>/dev/null || skip "cannot create a UTS namespace (unshare --uts failed: no privilege?)"
 command -v mpirun >/dev/null || fail "mpirun not found; install openmpi-bin"
 find_mtrl_dist
 
