@@ -88,6 +88,18 @@ public final class Tape: @unchecked Sendable {
         variable.requiresGradient ? nodes[variable.nodeIndex].gradient : nil
     }
 
+    // MARK: - Custom (fused) ops
+
+    /// Records a hand-written op: `value` was computed by the caller from `inputs`; `backward`
+    /// receives dValue and must ADD each input's gradient into `accumulationGradient(of:)`.
+    /// Returns a constant when no input needs a gradient (then `backward` is never called).
+    public func recordCustom(_ value: Tensor, inputs: [Variable], backward: @escaping (Tape, Tensor) -> Void) -> Variable {
+        record(value, inputList: inputs, backward: backward)
+    }
+
+    /// The gradient buffer of `variable` to add into (created zeroed on first use); nil for constants.
+    public func accumulationGradient(of variable: Variable) -> Tensor? { gradientTarget(of: variable) }
+
     // MARK: - For ops
 
     /// Records an op's output; returns a constant when no input needs a gradient.
