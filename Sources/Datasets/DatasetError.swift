@@ -13,6 +13,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case incompatibleTasks(reason: String)
     case taskTooShort(task: String, steps: Int, windowLength: Int)
     case notFound(path: String)
+    case invalidOption(name: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -39,6 +40,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .taskTooShort(task, steps, windowLength):
             "sampler: task \(task) has \(steps) stored steps, fewer than the window length T = \(windowLength); "
                 + "collect more episodes or lower T."
+        case let .invalidOption(name, value, expected):
+            "\(name) is \(value), expected \(expected)."
         case let .notFound(path):
             "\(path): no such dataset file or directory; check the path or run `mtrl-dist collect` first."
         }
