@@ -11,9 +11,9 @@ public struct RankMismatchError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         let ranks = differingRanks.map(String.init).joined(separator: ", ")
-        let noun = differingRanks.count == 1 ? "rank" : "ranks"
+        let subject = differingRanks.count == 1 ? "rank \(ranks) differs" : "ranks \(ranks) differ"
         let table = hashes.enumerated().map { "rank \($0.offset): \(hex($0.element))" }.joined(separator: ", ")
-        return "\(what) differs across ranks: \(noun) \(ranks) differ from rank 0 (\(table)); \(hint)"
+        return "\(what) differs across ranks: \(subject) from rank 0 (\(table)); \(hint)"
     }
 
     private func hex(_ value: UInt64) -> String {

@@ -10,8 +10,8 @@ import Darwin
 ///
 /// `world()` initialises MPI once per process (`MPI_Init_thread`, funneled: only the thread that
 /// initialised MPI may call it), sets `MPI_ERRORS_RETURN` on `MPI_COMM_WORLD` so failures become
-/// thrown `MPIError`s, and registers an exit handler that finalises MPI if `finalize()` was not
-/// called (see `finalize()`).
+/// thrown `MPIError`s, and registers an exit handler that finalises MPI at a normal exit if
+/// `finalize()` was not called (see `finalize()`).
 ///
 /// Properties: counts above Int32.max are split into several MPI calls; all-reduce is in place
 /// (`MPI_IN_PLACE`).
@@ -38,7 +38,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         if initialized == 0 {
             var provided: Int32 = 0
             try Self.check(MPI_Init_thread(nil, nil, mtrl_thread_funneled(), &provided), "MPI_Init_thread", rank: -1)
-            atexit { MPICommunicator.finalizeAtExit() }
+            Self.registerFinalizeAtExit()
         }
         comm = mtrl_comm_world()
         try Self.check(MPI_Comm_set_errhandler(comm, mtrl_errors_return()), "MPI_Comm_set_errhandler", rank: -1)
@@ -59,6 +59,20 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         MPI_Finalized(&finalized)
         if finalized != 0 { return }
         try Self.check(MPI_Finalize(), "MPI_Finalize", rank: rank)
+    }
+
+    /// At a normal exit (status 0) without `finalize()`, finalises under a watchdog alarm. At a
+    /// failing exit it does not: `MPI_Finalize` would wait for ranks that may be blocked in a
+    /// collective with this one, whereas a process that just exits non-zero makes mpirun end
+    /// the whole job at once.
+    private static func registerFinalizeAtExit() {
+        #if os(Linux)
+        on_exit({ status, _ in
+            if status == 0 { MPICommunicator.finalizeAtExit() }
+        }, nil)
+        #else
+        atexit { MPICommunicator.finalizeAtExit() }
+        #endif
     }
 
     private static func finalizeAtExit() {
