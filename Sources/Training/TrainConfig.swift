@@ -1,10 +1,9 @@
+import Datasets
 import Environments
 import Foundation
 
 /// Which loss trains the network (paper: MT Oryx, MT CQL-Sable, MT BC-Sable).
 public enum Algorithm: String, CaseIterable, Sendable, Codable { case oryx, cql, bc }
-/// How a minibatch is spread over tasks (balanced = the paper's design choice).
-public enum BatchingMode: String, CaseIterable, Sendable, Codable { case balanced, proportional, singleTask = "single-task" }
 /// Value learning as classification (HL-Gauss) or regression (MSE).
 public enum ValueLoss: String, CaseIterable, Sendable, Codable { case hlgauss, mse }
 /// A two-state switch written `on`/`off` on the command line.
@@ -16,7 +15,7 @@ public enum SelectionSplit: String, CaseIterable, Sendable, Codable { case train
 ///
 /// Defaults follow spec §6 (og-marl's Oryx config) except `steps` and the evaluation cadence,
 /// which are sized for a laptop-scale run; set them as the paper does for comparable numbers.
-public struct TrainConfig: Codable, Sendable, Equatable {
+public struct TrainConfig: Sendable, Equatable {
     public var env: EnvironmentKind = .lbf
     public var algo: Algorithm = .oryx
     public var data = "data"
@@ -46,7 +45,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var vmax: Double = .nan
     public var batching: BatchingMode = .balanced
     public var agentShuffle: Switch = .on
-    public var padding: Switch = .on
+    /// off: absent agent slots leak into retention and count in the losses (spec §7 "no masking" ablation).
+    public var masking: Switch = .on
     public var logEvery = 20
     public var evalEvery = 500
     public var checkpointEvery = 500
@@ -62,7 +62,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public static let keys = [
         "env", "algo", "data", "tasks", "embed", "heads", "blocks", "batch", "chunk", "steps", "seed", "out", "lr",
         "weight-decay", "gamma", "tau", "max-grad-norm", "value-temperature", "policy-temperature", "critic-coef",
-        "cql-weight", "value", "bins", "vmin", "vmax", "batching", "agent-shuffle", "padding", "log-every",
+        "cql-weight", "value", "bins", "vmin", "vmax", "batching", "agent-shuffle", "masking", "log-every",
         "eval-every", "checkpoint-every", "eval-episodes", "final-eval-episodes", "select-by", "checksum-every",
         "blas-threads",
     ]
@@ -107,9 +107,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case "bins": bins = try int(2...1_024)
         case "vmin": vmin = try real(-1e9...1e9)
         case "vmax": vmax = try real(-1e9...1e9)
-        case "batching": batching = try choice(BatchingMode.self)
+        case "batching": batching = try batchingMode(text)
         case "agent-shuffle": agentShuffle = try choice(Switch.self)
-        case "padding": padding = try choice(Switch.self)
+        case "masking": masking = try choice(Switch.self)
         case "log-every": logEvery = try int(1...1_000_000)
         case "eval-every": evalEvery = try int(0...100_000_000)
         case "checkpoint-every": checkpointEvery = try int(0...100_000_000)
@@ -152,9 +152,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case "bins": "\(bins)"
         case "vmin": vmin.isNaN ? "auto" : "\(vmin)"
         case "vmax": vmax.isNaN ? "auto" : "\(vmax)"
-        case "batching": batching.rawValue
+        case "batching": Self.batchingNames[batching]!
         case "agent-shuffle": agentShuffle.rawValue
-        case "padding": padding.rawValue
+        case "masking": masking.rawValue
         case "log-every": "\(logEvery)"
         case "eval-every": "\(evalEvery)"
         case "checkpoint-every": "\(checkpointEvery)"
@@ -165,6 +165,16 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case "blas-threads": "\(blasThreads)"
         default: preconditionFailure("TrainConfig has no key \(key)")
         }
+    }
+
+    /// Command-line names of the batching modes.
+    static let batchingNames: [BatchingMode: String] = [.balanced: "balanced", .proportional: "proportional", .singleTask: "single-task"]
+
+    private func batchingMode(_ text: String) throws -> BatchingMode {
+        guard let mode = Self.batchingNames.first(where: { $0.value == text })?.key else {
+            throw ConfigError.badValue("batching", text, "one of balanced, proportional, single-task")
+        }
+        return mode
     }
 
     /// Checks relations between settings. - Throws: `ConfigError.inconsistent`.

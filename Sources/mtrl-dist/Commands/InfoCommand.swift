@@ -23,7 +23,7 @@ enum InfoCommand: Command {
             try world.barrier()
             if r == world.rank {
                 print("rank \(world.rank) of \(world.size) on \(ProcessInfo.processInfo.hostName), pid \(getpid()), blas threads \(BLAS.threadCount)")
-                fflush(stdout)
+                fflush(nil)
             }
         }
         try world.barrier()
