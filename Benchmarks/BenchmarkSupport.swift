@@ -74,16 +74,6 @@ enum BenchmarkSupport {
         return elapsed / Double(calls)
     }
 
-    /// Peak resident set size of this process in MB (VmHWM).
-    static func peakResidentMB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
-            return kb / 1024
-        }
-        return .nan
-    }
-
     /// Value of `--name` in `arguments`, if given.
     static func option(_ name: String, in arguments: [String]) -> String? {
         guard let i = arguments.firstIndex(of: "--\(name)"), i + 1 < arguments.count else { return nil }

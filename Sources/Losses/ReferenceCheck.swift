@@ -113,6 +113,7 @@ public enum ReferenceCheck {
         }
 
         try checkUpdate(c, setup: setup, storedGradients: storedGrads, ourGradients: gradients, report: &report)
+        try ReferenceRecurrentCheck.compare(c, setup: setup, report: &report)
 
         return report
     }

@@ -56,15 +56,20 @@ extension SableNetwork {
             let zr = z.pointer + r * z.stride
             for act in 0..<a {
                 if k == 1 { q[r, act] = zr[act]; continue }
-                let zs = zr + act * k
-                var mx = -Float.infinity
-                for i in 0..<k { mx = max(mx, zs[i]) }
-                var sum: Float = 0, dot: Float = 0
-                for i in 0..<k { let e = expf(zs[i] - mx); sum += e; dot += e * binCenters[i] }
-                q[r, act] = dot / sum
+                q[r, act] = Self.expectedQ(zr + act * k, centers: binCenters)
             }
         }
         maskIllegal(q)
+    }
+
+    /// Σ_k softmax(z)_k c_k over the K logits at `z` (spec §5 readout).
+    static func expectedQ(_ z: UnsafePointer<Float>, centers: [Float]) -> Float {
+        let k = centers.count
+        var mx = -Float.infinity
+        for i in 0..<k { mx = max(mx, z[i]) }
+        var sum: Float = 0, dot: Float = 0
+        for i in 0..<k { let e = expf(z[i] - mx); sum += e; dot += e * centers[i] }
+        return dot / sum
     }
 
     /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks and the

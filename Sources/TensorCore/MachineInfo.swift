@@ -44,4 +44,13 @@ public struct MachineInfo: Sendable {
         return "hint: this CPU supports AVX-512 but OPENBLAS_CORETYPE=\(forced) forces the \(blasKernel) kernel; "
             + "matrix products may run ~2x slower. Unset OPENBLAS_CORETYPE if your OpenBLAS build is known to work here."
     }
+
+    /// Peak resident set size of this process in MB (VmHWM of /proc/self/status; NaN if unreadable).
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return (line.split(separator: " ").compactMap { Double($0) }.first ?? .nan) / 1024
+        }
+        return .nan
+    }
 }

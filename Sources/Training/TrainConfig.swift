@@ -195,11 +195,24 @@ public struct TrainConfig: Sendable, Equatable {
         return "{\n" + body.joined(separator: ",\n") + "\n}\n"
     }
 
+    /// Settings a resumed run must share with the run it continues (the rest, e.g. `steps` or the
+    /// evaluation cadence, may change on resume).
+    public static let resumeInvariantKeys = [
+        "env", "algo", "data", "tasks", "embed", "heads", "blocks", "batch", "chunk", "seed", "lr", "weight-decay", "gamma",
+        "tau", "max-grad-norm", "value-temperature", "policy-temperature", "critic-coef", "cql-weight", "value", "bins",
+        "vmin", "vmax", "batching", "agent-shuffle", "masking",
+    ]
+
     /// Applies the settings of a JSON config file (keys as the flags, values strings or numbers).
     /// - Throws: `ConfigError` for unreadable files, non-objects, unknown keys and bad values.
     public mutating func load(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError.unreadable(path) }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        try loadJSON(text: String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    /// Applies the settings of JSON text (`source` names it in errors).
+    public mutating func loadJSON(text: String, source path: String) throws {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
             throw ConfigError.notAnObject(path)
         }
         for key in object.keys.sorted() {

@@ -24,7 +24,10 @@ enum CommandLineInterface {
 
     /// Every command, in the order `--help` lists them.
     static let commands: [Entry] = [
-        Entry(InfoCommand.self), Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self), Entry(EnvRenderCommand.self),
+        Entry(InfoCommand.self), Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self),
+        Entry(EnvRenderCommand.self), Entry(CollectCommand.self), Entry(DatasetInspectCommand.self),
+        Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(ModelCommand.self),
+        Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self),
     ]
 
     static var overview: String {

@@ -14,5 +14,8 @@ import Testing
         let report = try ReferenceCheck.run(url: url)
         let failures = report.failures.prefix(8).joined(separator: "\n")
         #expect(report.passed, "\(failures)")
+        // Single-task cases carry acting-form (recurrent) outputs; they must have been compared.
+        #expect(report.maxErrors["recurrent/logits"] != nil || name.hasPrefix("mt"))
+        #expect(report.maxErrors["grads/encoder/obs_encoder/layers_1/kernel"] != nil)
     }
 }
