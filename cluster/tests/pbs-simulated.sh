@@ -40,10 +40,8 @@ pbs_job() {
         status=$?
     echo "$status"
 }
-train_settings=(DATA_DIR="$scratch/data" STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10
-    EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
 
-status=$(pbs_job plain train.pbs "${train_settings[@]}" RUN_DIR="$scratch/run-plain")
+status=$(pbs_job plain train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" RUN_DIR="$scratch/run-plain")
 [[ $status == 0 ]] || fail "train.pbs exited $status: $(tail -n 30 "$scratch/plain.out")"
 grep -q '1 hosts x 2 ranks x 1 BLAS threads' "$scratch/plain.out" ||
     fail "train.pbs did not turn PBS_NODEFILE into 1 host x 2 ranks x 1 thread: $(head -n 5 "$scratch/plain.out")"
@@ -56,7 +54,7 @@ status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
 log "evaluate.pbs completed"
 
 signal_after=${PBS_SIGNAL_AFTER:-5}
-status=$(pbs_job first train.pbs "${train_settings[@]}" RUN_DIR="$scratch/run-rerun" \
+status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" RUN_DIR="$scratch/run-rerun" \
     CHECKPOINT_MARGIN=1 PBS_WALLTIME=$((signal_after + 1)))
 grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/first.out" ||
     fail "the walltime timer did not fire (did the run end within ${signal_after}s? raise TINY_STEPS): $(tail -n 30 "$scratch/first.out")"

@@ -53,8 +53,7 @@ expect_run_folder() {
     [[ $updates == "$TINY_STEPS" ]] || fail "$1/final.json says $updates updates; expected $TINY_STEPS"
 }
 
-job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" STEPS="$TINY_STEPS" \
-    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" "${TINY_JOB_SETTINGS[@]}")
 expect_completed "$job" "training with srun"
 expect_run_folder "$scratch/run-plain"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
@@ -63,8 +62,7 @@ job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES
 expect_completed "$job" "evaluation"
 
 array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-array" \
-    STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16 \
-    "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
+    "${TINY_JOB_SETTINGS[@]}" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
     fail "submit-seeds.sh was refused"
 for task in 0 1 2; do
     expect_completed "${array}_$task" "array task $task"
@@ -74,8 +72,7 @@ done
     $(json_field "$scratch/run-array-seed8/final.json" parameter_checksum) ]] ||
     fail "array tasks 0 and 1 (seeds 7 and 8) ended with the same parameters"
 
-job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" STEPS="$TINY_STEPS" \
-    SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0 EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16)
+job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" "${TINY_JOB_SETTINGS[@]}")
 # Signal once the trainer is in its update loop (it has written metrics).
 wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
     fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$(job_field "$job" StdOut)")"

@@ -7,9 +7,14 @@ export OPENBLAS_NUM_THREADS=1
 export OMP_NUM_THREADS=1
 
 TINY_STEPS=${TINY_STEPS:-40}
-TINY_TRAIN=(train --env lbf --algo oryx --tasks train --embed 64 --batch 8 --chunk 8
-    --steps "$TINY_STEPS" --seed 7 --eval-every 0 --checkpoint-every 10
-    --eval-episodes 16 --final-eval-episodes 16)
+
+# The tiny run as settings of the job scripts (train.sbatch, train.pbs).
+TINY_JOB_SETTINGS=(STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0
+    EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16 "EXTRA_ARGS=--log-every 1")
+
+# The same run as `mtrl-dist` arguments (add --data and --out).
+TINY_TRAIN=(train --env lbf --algo oryx --tasks train --embed 64 --batch 8 --chunk 8 --steps "$TINY_STEPS"
+    --seed 7 --checkpoint-every 10 --eval-every 0 --eval-episodes 16 --final-eval-episodes 16 --log-every 1)
 
 # collect_tiny_dataset DIR: LBF training-split episodes into DIR.
 collect_tiny_dataset() {
