@@ -9,15 +9,16 @@ export OMP_NUM_THREADS=1
 TINY_STEPS=${TINY_STEPS:-40}
 
 # The tiny run as settings of the job scripts (train.sbatch, train.pbs).
-TINY_JOB_SETTINGS=(STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=0
+TINY_JOB_SETTINGS=(STEPS="$TINY_STEPS" SEED=7 BATCH=8 CHUNK=8 CHECKPOINT_EVERY=10 EVAL_EVERY=20
     EVAL_EPISODES=16 FINAL_EVAL_EPISODES=16 "EXTRA_ARGS=--log-every 1")
 
 # The same run as `mtrl-dist` arguments (add --data and --out).
 TINY_TRAIN=(train --env lbf --algo oryx --tasks train --embed 64 --batch 8 --chunk 8 --steps "$TINY_STEPS"
-    --seed 7 --checkpoint-every 10 --eval-every 0 --eval-episodes 16 --final-eval-episodes 16 --log-every 1)
+    --seed 7 --checkpoint-every 10 --eval-every 20 --eval-episodes 16 --final-eval-episodes 16 --log-every 1)
 
-# collect_tiny_dataset DIR: LBF training-split episodes into DIR.
+# collect_tiny_dataset DIR: 10 LBF episodes per training task into DIR (collect wants
+# a multiple of its 10 quality stages).
 collect_tiny_dataset() {
-    "$MTRL_DIST" collect --env lbf --split train --episodes 8 --out "$1" --seed 3 >"$1.log" 2>&1 ||
+    "$MTRL_DIST" collect --env lbf --split train --episodes 10 --out "$1" --seed 3 >"$1.log" 2>&1 ||
         fail "mtrl-dist collect failed: $(tail -n 20 "$1.log")"
 }
