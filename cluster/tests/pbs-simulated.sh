@@ -41,7 +41,7 @@ pbs_job() {
     echo "$status"
 }
 
-status=$(pbs_job plain train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" RUN_DIR="$scratch/run-plain")
+status=$(pbs_job plain train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-plain")
 [[ $status == 0 ]] || fail "train.pbs exited $status: $(tail -n 30 "$scratch/plain.out")"
 grep -q '1 hosts x 2 ranks x 1 BLAS threads' "$scratch/plain.out" ||
     fail "train.pbs did not turn PBS_NODEFILE into 1 host x 2 ranks x 1 thread: $(head -n 5 "$scratch/plain.out")"
@@ -54,10 +54,10 @@ status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
 log "evaluate.pbs completed"
 
 signal_after=${PBS_SIGNAL_AFTER:-5}
-status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" RUN_DIR="$scratch/run-rerun" \
+status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-rerun" \
     CHECKPOINT_MARGIN=1 PBS_WALLTIME=$((signal_after + 1)))
 grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/first.out" ||
-    fail "the walltime timer did not fire (did the run end within ${signal_after}s? raise TINY_STEPS): $(tail -n 30 "$scratch/first.out")"
+    fail "the walltime timer did not fire (did the run end within ${signal_after}s? raise SIGNALLED_STEPS): $(tail -n 30 "$scratch/first.out")"
 [[ $status == 0 ]] || fail "train.pbs exited $status after the walltime signal: $(tail -n 30 "$scratch/first.out")"
 [[ $(cat "$scratch/qrerun.calls" 2>/dev/null) == first.sim ]] || fail "train.pbs did not call qrerun first.sim after exit 75"
 [[ -e $scratch/run-rerun/checkpoints/latest.ckpt ]] || fail "no checkpoint after the walltime signal"
@@ -68,7 +68,7 @@ status=$(pbs_job rerun train.pbs RUN_DIR="$scratch/run-rerun")
 [[ $status == 0 ]] || fail "the rerun exited $status: $(tail -n 30 "$scratch/rerun.out")"
 grep -q 'resuming from .*latest.ckpt' "$scratch/rerun.out" || fail "the rerun did not resume: $(head -n 5 "$scratch/rerun.out")"
 updates=$(json_field "$scratch/run-rerun/final.json" updates)
-[[ $updates == "$TINY_STEPS" ]] || fail "the rerun's final.json says $updates updates; expected $TINY_STEPS"
+[[ $updates == "$SIGNALLED_STEPS" ]] || fail "the rerun's final.json says $updates updates; expected $SIGNALLED_STEPS"
 rerun_checksum=$(json_field "$scratch/run-rerun/final.json" parameter_checksum)
 [[ $rerun_checksum == "$plain_checksum" ]] ||
     fail "rerun ends with parameters $rerun_checksum, uninterrupted run with $plain_checksum"

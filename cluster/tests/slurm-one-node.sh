@@ -43,36 +43,38 @@ expect_completed() {
     log "$2 (job $1) COMPLETED"
 }
 
-# expect_run_folder DIR: the files train writes, and final.json counting every update.
+# expect_run_folder DIR STEPS: the files train writes, and final.json counting every update.
 expect_run_folder() {
     local file updates
     for file in config.json metrics.jsonl metrics.csv checkpoints/latest.ckpt checkpoints/best.ckpt final.json; do
         [[ -s $1/$file ]] || fail "$1/$file is missing or empty"
     done
     updates=$(json_field "$1/final.json" updates)
-    [[ $updates == "$TINY_STEPS" ]] || fail "$1/final.json says $updates updates; expected $TINY_STEPS"
+    [[ $updates == "$2" ]] || fail "$1/final.json says $updates updates; expected $2"
 }
 
-job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" "${TINY_JOB_SETTINGS[@]}")
+job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" "${TINY_JOB_SETTINGS[@]}" \
+    STEPS="$SIGNALLED_STEPS")
 expect_completed "$job" "training with srun"
-expect_run_folder "$scratch/run-plain"
+expect_run_folder "$scratch/run-plain" "$SIGNALLED_STEPS"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
 
 job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
 expect_completed "$job" "evaluation"
 
 array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-array" \
-    "${TINY_JOB_SETTINGS[@]}" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
+    "${TINY_JOB_SETTINGS[@]}" STEPS="$TINY_STEPS" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
     fail "submit-seeds.sh was refused"
 for task in 0 1 2; do
     expect_completed "${array}_$task" "array task $task"
-    expect_run_folder "$scratch/run-array-seed$((7 + task))"
+    expect_run_folder "$scratch/run-array-seed$((7 + task))" "$TINY_STEPS"
 done
 [[ $(json_field "$scratch/run-array-seed7/final.json" parameter_checksum) != \
     $(json_field "$scratch/run-array-seed8/final.json" parameter_checksum) ]] ||
     fail "array tasks 0 and 1 (seeds 7 and 8) ended with the same parameters"
 
-job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" "${TINY_JOB_SETTINGS[@]}")
+job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" \
+    "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS")
 # Signal once the trainer is in its update loop (it has written metrics).
 wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
     fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$(job_field "$job" StdOut)")"
@@ -84,7 +86,7 @@ restarts=$(job_field "$job" Restarts)
 ((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
 grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
 grep -q 'resuming from .*latest.ckpt' "$output" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$output")"
-expect_run_folder "$scratch/run-requeued"
+expect_run_folder "$scratch/run-requeued" "$SIGNALLED_STEPS"
 requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
 [[ $requeued_checksum == "$plain_checksum" ]] ||
     fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
