@@ -7,7 +7,7 @@
 #  0. every script in cluster/pbs and cluster/slurm parses (bash -n);
 #  1. train.pbs: PBS_NODEFILE -> hostfile, mpirun on 2 ranks, complete run folder;
 #  2. evaluate.pbs on that run folder;
-#  3. train.pbs with a short walltime: its own timer sends USR1 before the
+#  3. train.pbs with a walltime ending mid-run: its own timer sends USR1 before the
 #     walltime, the trainer checkpoints and exits 75, the script asks qrerun
 #     for a rerun; the rerun resumes and ends with job 1's parameters.
 # Exit 0 pass, 1 fail, 77 skip.
@@ -41,19 +41,22 @@ pbs_job() {
     echo "$status"
 }
 
+started=$SECONDS
 status=$(pbs_job plain train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-plain")
 [[ $status == 0 ]] || fail "train.pbs exited $status: $(tail -n 30 "$scratch/plain.out")"
 grep -q '1 hosts x 2 ranks x 1 BLAS threads' "$scratch/plain.out" ||
     fail "train.pbs did not turn PBS_NODEFILE into 1 host x 2 ranks x 1 thread: $(head -n 5 "$scratch/plain.out")"
 [[ -s $scratch/run-plain/final.json ]] || fail "train.pbs wrote no final.json"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
-log "train.pbs completed"
+plain_seconds=$((SECONDS - started))
+log "train.pbs completed in ${plain_seconds}s"
 
 status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
 [[ $status == 0 ]] || fail "evaluate.pbs exited $status: $(tail -n 30 "$scratch/evaluate.out")"
 log "evaluate.pbs completed"
 
-signal_after=${PBS_SIGNAL_AFTER:-5}
+# The walltime timer fires halfway through a run like job 1: after the trainer's start-up, before its end.
+signal_after=$((plain_seconds / 2 > 2 ? plain_seconds / 2 : 2))
 status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-rerun" \
     CHECKPOINT_MARGIN=1 PBS_WALLTIME=$((signal_after + 1)))
 grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/first.out" ||
@@ -67,6 +70,7 @@ log "walltime signal -> checkpoint, exit 75, qrerun"
 status=$(pbs_job rerun train.pbs RUN_DIR="$scratch/run-rerun")
 [[ $status == 0 ]] || fail "the rerun exited $status: $(tail -n 30 "$scratch/rerun.out")"
 grep -q 'resuming from .*latest.ckpt' "$scratch/rerun.out" || fail "the rerun did not resume: $(head -n 5 "$scratch/rerun.out")"
+expect_resumed_midway "$scratch/rerun.out" "$SIGNALLED_STEPS"
 updates=$(json_field "$scratch/run-rerun/final.json" updates)
 [[ $updates == "$SIGNALLED_STEPS" ]] || fail "the rerun's final.json says $updates updates; expected $SIGNALLED_STEPS"
 rerun_checksum=$(json_field "$scratch/run-rerun/final.json" parameter_checksum)

@@ -86,6 +86,7 @@ restarts=$(job_field "$job" Restarts)
 ((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
 grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
 grep -q 'resuming from .*latest.ckpt' "$output" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$output")"
+expect_resumed_midway "$output" "$SIGNALLED_STEPS"
 expect_run_folder "$scratch/run-requeued" "$SIGNALLED_STEPS"
 requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
 [[ $requeued_checksum == "$plain_checksum" ]] ||

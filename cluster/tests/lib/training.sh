@@ -25,3 +25,12 @@ collect_tiny_dataset() {
     "$MTRL_DIST" collect --env lbf --split train --episodes 10 --out "$1" --seed 3 >"$1.log" 2>&1 ||
         fail "mtrl-dist collect failed: $(tail -n 20 "$1.log")"
 }
+
+# expect_resumed_midway LOG STEPS: the trainer's LOG says it resumed at an update between 1 and STEPS-1.
+expect_resumed_midway() {
+    local update
+    update=$(sed -n 's/^resumed .* at update \([0-9]*\).*/\1/p' "$1" | head -n 1)
+    [[ -n $update ]] || fail "the trainer did not report a resume in $1"
+    ((update > 0 && update < $2)) || fail "the trainer resumed at update $update; expected a checkpoint between 1 and $(($2 - 1))"
+    log "the trainer resumed at update $update of $2"
+}
