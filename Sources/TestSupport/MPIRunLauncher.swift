@@ -14,13 +14,18 @@ import Glibc
 ///   stack them on the same cores.
 /// Environment: `OMPI_MCA_btl_vader_single_copy_mechanism=none`. In containers without ptrace
 /// rights the shared-memory transport's single-copy path (CMA) fails for large messages; copying
-/// through shared memory always works. (On this machine Debian's Open MPI 4.1.4 also runs without
+/// through shared memory always works. `OMPI_MCA_mpi_yield_when_idle=1`: a rank waiting in a
+/// collective yields its core instead of spinning, which matters when ranks outnumber cores.
+/// (On this machine Debian's Open MPI 4.1.4 also runs without
 /// it; no `--mca btl` or `btl_tcp_if_include` setting was needed.)
 public struct MPIRunLauncher: Sendable {
     /// Path of `mpirun`.
     public let mpirunPath: String
     /// Extra environment for every launch.
-    public static let environment = ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"]
+    public static let environment = [
+        "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+        "OMPI_MCA_mpi_yield_when_idle": "1",
+    ]
 
     /// Finds `mpirun` on PATH.
     /// - Throws: `MPIRunLauncherError.mpirunNotFound` naming the searched PATH.
