@@ -75,10 +75,10 @@ public final class RWAREBatch: BatchedEnvironment {
         }
     }
 
-    /// Steps copy `c` alone; `forcedQueue` injects recorded request draws (trace replay, spec §5).
-    func step(copy c: Int, actions: [Int32], actionOffset: Int, forcedQueue: [Int]? = nil) -> RWAREStepOutcome {
+    /// Steps copy `c` alone; `recorded` injects a trace's request draws (trace replay, spec §5).
+    func step(copy c: Int, actions: [Int32], actionOffset: Int, recorded: RWARERecordedDraws? = nil) -> RWAREStepOutcome {
         precondition(!isFinished[c], "RWARE copy \(c) finished its episode; reset it before stepping")
-        let outcome = world.step(copy: c, actions: actions, actionOffset: actionOffset, forcedQueue: forcedQueue)
+        let outcome = world.step(copy: c, actions: actions, actionOffset: actionOffset, recorded: recorded)
         isFinished[c] = outcome.collided || outcome.truncated
         return outcome
     }

@@ -42,10 +42,11 @@ public struct RWARETraceReplayer: TraceReplayer {
             throw RWAREStateError(field: "actions", found: "\(actions)", expected: "\(n) action ids in 0..<5")
         }
         let expected = try Self.state(try TraceJSON.dict(transition, "next_state"))
-        let outcome = batch.step(copy: 0, actions: actions, actionOffset: 0, forcedQueue: expected.requestQueue)
+        let reward = try TraceJSON.double(transition, "reward")
+        let recorded = RWARERecordedDraws(finalQueue: expected.requestQueue, deliveries: Int(exactly: reward.rounded()) ?? -1)
+        let outcome = batch.step(copy: 0, actions: actions, actionOffset: 0, recorded: recorded)
         let actual = batch.state(copy: 0)
 
-        let reward = try TraceJSON.double(transition, "reward")
         let agentRewards = try TraceJSON.numbers(try TraceJSON.array(transition, "agent_rewards"), name: "agent_rewards")
         let checks: [() -> TraceMismatch?] = [
             { TraceJSON.compare("reward", expected: [[reward]], actual: [[Double(outcome.reward)]]) },
