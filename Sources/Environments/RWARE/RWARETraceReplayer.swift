@@ -24,7 +24,8 @@ public struct RWARETraceReplayer: TraceReplayer {
         ] where p[key] != nil {
             let given = try TraceJSON.int(p, key)
             if given != derived {
-                throw RWAREParameterError(parameter: key, value: given, expected: "\(derived) as implied by the other task_params")
+                throw RWAREParameterError(
+                    parameter: key, value: given, expected: "\(derived) as implied by the other task_params")
             }
         }
         self.parameters = parameters
@@ -37,29 +38,43 @@ public struct RWARETraceReplayer: TraceReplayer {
         try batch.load(state, copy: 0)
         if let m = compareView(transition, obsKey: "obs", maskKey: "action_mask") { return m }
 
-        let actions = try TraceJSON.numbers(try TraceJSON.array(transition, "actions"), name: "actions").map { Int32(exactly: $0) ?? -1 }
+        let actions = try TraceJSON.numbers(try TraceJSON.array(transition, "actions"), name: "actions")
+            .map { Int32(exactly: $0) ?? -1 }
         guard actions.count == n, actions.allSatisfy({ (0..<5).contains($0) }) else {
             throw RWAREStateError(field: "actions", found: "\(actions)", expected: "\(n) action ids in 0..<5")
         }
         let expected = try Self.state(try TraceJSON.dict(transition, "next_state"))
         let reward = try TraceJSON.double(transition, "reward")
-        let recorded = RWARERecordedDraws(finalQueue: expected.requestQueue, deliveries: Int(exactly: reward.rounded()) ?? -1)
+        let agentRewards = try TraceJSON.numbers(try TraceJSON.array(transition, "agent_rewards"), name: "agent_rewards")
+        let terminal = try TraceJSON.bool(transition, "terminal")
+        let truncated = try TraceJSON.bool(transition, "truncated")
+
+        let recorded = RWARERecordedDraws(
+            finalQueue: expected.requestQueue, deliveries: Int(exactly: reward.rounded()) ?? -1)
         let outcome = batch.step(copy: 0, actions: actions, actionOffset: 0, recorded: recorded)
         let actual = batch.state(copy: 0)
-
-        let agentRewards = try TraceJSON.numbers(try TraceJSON.array(transition, "agent_rewards"), name: "agent_rewards")
+        let ourReward = Double(outcome.reward)
         let checks: [() -> TraceMismatch?] = [
-            { TraceJSON.compare("reward", expected: [[reward]], actual: [[Double(outcome.reward)]]) },
+            { TraceJSON.compare("reward", expected: [[reward]], actual: [[ourReward]]) },
+            { TraceJSON.compare("agent_rewards", expected: [agentRewards], actual: [Array(repeating: ourReward, count: n)]) },
+            { TraceJSON.compare("terminal", expected: terminal, actual: outcome.collided) },
+            { TraceJSON.compare("truncated", expected: truncated, actual: outcome.truncated) },
             {
                 TraceJSON.compare(
-                    "agent_rewards", expected: [agentRewards], actual: [Array(repeating: Double(outcome.reward), count: n)])
+                    "next_state.agents.position", expected: expected.agentPositions, actual: actual.agentPositions)
             },
-            { TraceJSON.compare("terminal", expected: try? TraceJSON.bool(transition, "terminal"), actual: outcome.collided) },
-            { TraceJSON.compare("truncated", expected: try? TraceJSON.bool(transition, "truncated"), actual: outcome.truncated) },
-            { TraceJSON.compare("next_state.agents.position", expected: expected.agentPositions, actual: actual.agentPositions) },
-            { TraceJSON.compare("next_state.agents.direction", expected: expected.agentDirections, actual: actual.agentDirections) },
-            { TraceJSON.compare("next_state.agents.is_carrying", expected: expected.agentCarrying, actual: actual.agentCarrying) },
-            { TraceJSON.compare("next_state.shelves.position", expected: expected.shelfPositions, actual: actual.shelfPositions) },
+            {
+                TraceJSON.compare(
+                    "next_state.agents.direction", expected: expected.agentDirections, actual: actual.agentDirections)
+            },
+            {
+                TraceJSON.compare(
+                    "next_state.agents.is_carrying", expected: expected.agentCarrying, actual: actual.agentCarrying)
+            },
+            {
+                TraceJSON.compare(
+                    "next_state.shelves.position", expected: expected.shelfPositions, actual: actual.shelfPositions)
+            },
             { TraceJSON.compare("next_state.step_count", expected: expected.stepCount, actual: actual.stepCount) },
             { Self.drawProblem(before: state.requestQueue, after: expected, name: "next_state (reference)") },
             { Self.drawProblem(before: state.requestQueue, after: actual, name: "next_state (ours)") },
