@@ -9,6 +9,7 @@ public struct RWARETraceReplayer: TraceReplayer {
     public let parameters: RWAREParameters
     private let batch: RWAREBatch
 
+    /// `time_limit` is read from `task_params`, else from the header.
     /// - Throws: `TraceJSON.MissingField` or `RWAREParameterError` for bad `task_params`.
     public init(header: [String: Any]) throws {
         let p = try TraceJSON.dict(header, "task_params")
@@ -16,7 +17,8 @@ public struct RWARETraceReplayer: TraceReplayer {
             shelfRows: try TraceJSON.int(p, "shelf_rows"), shelfColumns: try TraceJSON.int(p, "shelf_columns"),
             columnHeight: try TraceJSON.int(p, "column_height"), agentCount: try TraceJSON.int(p, "num_agents"),
             sensorRange: try TraceJSON.int(p, "sensor_range"),
-            requestQueueSize: try TraceJSON.int(p, "request_queue_size"), timeLimit: try TraceJSON.int(p, "time_limit"))
+            requestQueueSize: try TraceJSON.int(p, "request_queue_size"),
+            timeLimit: try TraceJSON.int(p["time_limit"] == nil ? header : p, "time_limit"))
         try parameters.validate()
         for (key, derived) in [
             ("grid_height", parameters.gridHeight), ("grid_width", parameters.gridWidth),
