@@ -9,8 +9,10 @@
 /// MPI_Iallreduce) as soon as it and every later bucket are marked final, while backward goes
 /// on, and waits for all of them at the end. Without it, buckets are reduced one after another,
 /// blocking, once backward has returned. Either way the result is the element-wise Σ over ranks.
-/// (Open MPI advances non-blocking reductions only inside MPI calls, so how much overlap
-/// happens depends on the transport; measure before relying on it.)
+/// Open MPI advances non-blocking reductions only inside MPI calls, so each `markFinal` also
+/// polls the oldest unfinished one (MPI_Test); how much overlap results depends on how often
+/// backward marks ranges. If `backward` throws, started reductions are left unfinished: end
+/// the run (`abort`).
 public final class GradientAllReduce {
     /// Floats in the gradient buffer.
     public let count: Int
@@ -94,6 +96,8 @@ public final class GradientBucketTracker {
         }
         if startsEagerly {
             while nextToStart >= 0 && unmarkedCounts[nextToStart] == 0 { try startNext() }
+            // Open MPI advances non-blocking collectives only inside MPI calls: give it a turn.
+            if let oldest = pending.first(where: { !$0.isFinished }) { try oldest.makeProgress() }
         }
     }
 

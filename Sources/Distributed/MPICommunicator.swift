@@ -138,14 +138,20 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             MPI_Iallreduce(mtrl_in_place(), base, Int32(buffer.count), mtrl_type_float(), mtrl_op_sum(), comm,
                            &request),
             "MPI_Iallreduce")
-        return PendingReduction { [self] in
-            try check(MPI_Wait(&request, mtrl_status_ignore()), "MPI_Wait")
-        }
+        return PendingReduction(
+            completion: { [self] in try check(MPI_Wait(&request, mtrl_status_ignore()), "MPI_Wait") },
+            poll: { [self] in
+                var done: Int32 = 0
+                try check(MPI_Test(&request, &done, mtrl_status_ignore()), "MPI_Test")
+                return done != 0
+            })
     }
 
     public func abort(message: String) -> Never {
         reportFatalError(rank: rank, message: message)
-        MPI_Abort(comm, 1)
+        var finalized: Int32 = 0
+        MPI_Finalized(&finalized)
+        if finalized == 0 { MPI_Abort(comm, 1) }
         exit(1)
     }
 

@@ -12,15 +12,20 @@ import Glibc
 /// - `--oversubscribe` above 2 ranks: Open MPI refuses more ranks than cores (2 here).
 /// - `--bind-to none`: many test jobs share few cores; pinning each rank to one core would
 ///   stack them on the same cores.
-/// Environment: `OMPI_MCA_btl_vader_single_copy_mechanism=none`. In containers without ptrace
-/// rights the shared-memory transport's single-copy path (CMA) fails for large messages; copying
-/// through shared memory always works. (On this machine Debian's Open MPI 4.1.4 also runs without
-/// it; no `--mca btl` or `btl_tcp_if_include` setting was needed.)
+/// Environment: `OMPI_MCA_mpi_yield_when_idle=1`: a rank waiting in a collective yields its core
+/// instead of spinning, which matters when ranks outnumber cores.
+///
+/// Transport notes (Debian Open MPI 4.1.4, as root in this container): the defaults work; no
+/// `--mca btl` or `btl_tcp_if_include` setting is needed. Shared memory (vader) uses its
+/// single-copy path (CMA, process_vm_readv); where a container forbids it (errors naming
+/// process_vm_readv or CMA), set `OMPI_MCA_btl_vader_single_copy_mechanism=none`. That is not
+/// the default here because it made a 13M-float all-reduce on 2 ranks 4-8x slower
+/// (2.2-5.9 s instead of 0.46-0.67 s, on a loaded 2-core machine).
 public struct MPIRunLauncher: Sendable {
     /// Path of `mpirun`.
     public let mpirunPath: String
     /// Extra environment for every launch.
-    public static let environment = ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"]
+    public static let environment = ["OMPI_MCA_mpi_yield_when_idle": "1"]
 
     /// Finds `mpirun` on PATH.
     /// - Throws: `MPIRunLauncherError.mpirunNotFound` naming the searched PATH.
@@ -47,12 +52,16 @@ public struct MPIRunLauncher: Sendable {
     }
 
     /// Runs `ranks` copies of `program` and waits at most `timeoutSeconds` (then kills the job).
+    /// `environment` adds to (and overrides) the current environment and `Self.environment`.
     /// - Throws: `ProcessLaunchError` if mpirun cannot be started.
-    public func run(ranks: Int, program: String, arguments: [String], timeoutSeconds: Double = 300) throws -> ProcessOutcome {
+    public func run(
+        ranks: Int, program: String, arguments: [String], environment: [String: String] = [:],
+        timeoutSeconds: Double = 300
+    ) throws -> ProcessOutcome {
         let command = commandLine(ranks: ranks, program: program, arguments: arguments)
         return try ProcessRunner.run(
-            command[0], arguments: Array(command.dropFirst()), environment: Self.environment,
-            timeoutSeconds: timeoutSeconds)
+            command[0], arguments: Array(command.dropFirst()),
+            environment: Self.environment.merging(environment) { $1 }, timeoutSeconds: timeoutSeconds)
     }
 
     /// Path of the built executable product `name` of this package (e.g. "mpi-probe").

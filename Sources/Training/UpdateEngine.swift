@@ -35,6 +35,7 @@ public final class UpdateEngine {
     let costs: [Double]
     let maxGradNorm: Float
     let tau: Float
+    /// The last batch of each rank this process computes, by rank.
     private var batches: [Int: AgentBatch] = [:]
     /// Seconds spent in the gradient all-reduce during the last update.
     public private(set) var lastAllReduceSeconds = 0.0
@@ -67,13 +68,15 @@ public final class UpdateEngine {
         return mine.map { plan.entries[$0] }
     }
 
-    /// Fills (and caches by size) the batch of `rank`'s entries at `update`; nil when it has none.
+    /// Fills the batch of `rank`'s entries at `update`; nil when it has none. Each rank keeps its own
+    /// batch (reused while its size stays the same): batches share storage by reference.
     func batch(update: Int, rank: Int) -> AgentBatch? {
         let mine = entries(update: update, rank: rank)
         guard !mine.isEmpty else { return nil }
-        var batch = batches.removeValue(forKey: mine.count) ?? sampler.makeBatch(batchSize: mine.count)
+        var batch = batches.removeValue(forKey: rank).flatMap { $0.batchSize == mine.count ? $0 : nil }
+            ?? sampler.makeBatch(batchSize: mine.count)
         sampler.fill(&batch, update: update, entries: mine)
-        batches[mine.count] = batch
+        batches[rank] = batch
         return batch
     }
 

@@ -3,8 +3,8 @@ import Testing
 
 /// The scripted policy solves tasks clearly better than random play; render shows the grid.
 @Suite struct RWAREHeuristicTests {
-    /// Mean episode return over `episodes` episodes of `copies` parallel copies.
-    static func meanReturn(taskId: String, epsilon: Double, episodes: Int) throws -> Double {
+    /// Mean episode return and number of collisions over `episodes` parallel episodes.
+    static func play(taskId: String, epsilon: Double, episodes: Int) throws -> (meanReturn: Double, collisions: Int) {
         let task = try TaskRegistry.task(id: taskId)
         let batch = task.makeBatch(copies: episodes)
         var rng = SplitMixGenerator(seed: 99)
@@ -14,26 +14,37 @@ import Testing
         var terminal = [Bool](repeating: false, count: episodes)
         var truncated = [Bool](repeating: false, count: episodes)
         var total = 0.0
+        var collisions = 0
         var running = [Bool](repeating: true, count: episodes)
         while running.contains(true) {
             batch.heuristicActions(epsilon: epsilon, rng: &rng, into: &actions)
             batch.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
             for c in 0..<episodes {
-                if running[c] { total += Double(rewards[c]) }
+                if running[c] {
+                    total += Double(rewards[c])
+                    if terminal[c] { collisions += 1 }
+                }
                 if terminal[c] || truncated[c] {
                     running[c] = false
                     batch.reset(copy: c, seed: UInt64(5000 + c))
                 }
             }
         }
-        return total / Double(episodes)
+        return (total / Double(episodes), collisions)
     }
 
     @Test(arguments: ["rware-tiny-2ag", "rware-tiny-4ag", "rware-small-4ag"])
     func theHeuristicBeatsRandomPlay(taskId: String) throws {
-        let heuristic = try Self.meanReturn(taskId: taskId, epsilon: 0, episodes: 20)
-        let random = try Self.meanReturn(taskId: taskId, epsilon: 1, episodes: 20)
+        let heuristic = try Self.play(taskId: taskId, epsilon: 0, episodes: 20).meanReturn
+        let random = try Self.play(taskId: taskId, epsilon: 1, episodes: 20).meanReturn
         #expect(heuristic > 4 * random + 5, "\(taskId): heuristic \(heuristic), random \(random)")
+    }
+
+    /// Without random actions an agent only enters a cell that is empty or left by a lower-index
+    /// agent and claimed by nobody earlier, so jumanji's collision rule (§4) never fires.
+    @Test(arguments: ["rware-tiny-5ag", "rware-small-8ag", "rware-large-10ag"])
+    func theGreedyHeuristicNeverCollides(taskId: String) throws {
+        #expect(try Self.play(taskId: taskId, epsilon: 0, episodes: 10).collisions == 0)
     }
 
     @Test func renderShowsTheGridWithALegend() throws {

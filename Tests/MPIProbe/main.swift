@@ -11,7 +11,7 @@ import Glibc
 let usage = """
     usage: mpi-probe info | allreduce N | broadcast N | allgather | buckets N BUCKET_BYTES on|off
                      | checksum match|mismatch | config match|mismatch | abort | mpi-error
-                     | finalize explicit|atexit | exit-early
+                     | finalize explicit|atexit | exit-early | time-allreduce N REPETITIONS
     """
 
 func integer(_ text: String) -> Int {
@@ -46,6 +46,7 @@ do {
     case ("mpi-error", 1): try probe.mpiError()
     case ("finalize", 2): try probe.finalize(explicitly: arguments[1] == "explicit")
     case ("exit-early", 1): try probe.exitEarlyFromLastRank()
+    case ("time-allreduce", 3): try probe.timeAllReduce(count: integer(arguments[1]), repetitions: integer(arguments[2]))
     default:
         print(usage)
         exit(2)

@@ -19,7 +19,9 @@ extension RWAREBatch {
             let name = state.agentCarrying[i] ? Character(letter.lowercased()) : letter
             cells[p.row * w + p.col] = String([name, arrows[state.agentDirections[i]]])
         }
-        var text = "legend: A^ agent A facing ^ (lowercase: carrying a shelf), R requested shelf, s shelf, _ empty slot, . floor, G goal; step \(state.stepCount), queue \(state.requestQueue)\n"
+        var text =
+            "legend: A^ agent A facing ^ (lowercase: carrying a shelf), R requested shelf, s shelf, "
+            + "_ empty slot, . floor, G goal; step \(state.stepCount), queue \(state.requestQueue)\n"
         for row in 0..<h {
             text += cells[(row * w)..<((row + 1) * w)].joined() + "\n"
         }

@@ -45,7 +45,9 @@ public final class RWAREBatch: BatchedEnvironment {
 
     public func observations(into buffer: inout [Float]) {
         let d = observationSize
-        precondition(buffer.count == copyCount * agentCount * d, "observation buffer has \(buffer.count) floats, expected \(copyCount * agentCount * d)")
+        precondition(
+            buffer.count == copyCount * agentCount * d,
+            "observation buffer has \(buffer.count) floats, expected \(copyCount * agentCount * d)")
         for c in 0..<copyCount {
             for i in 0..<agentCount {
                 world.writeObservation(copy: c, agent: i, into: &buffer, offset: (c * agentCount + i) * d)
@@ -54,7 +56,9 @@ public final class RWAREBatch: BatchedEnvironment {
     }
 
     public func legalActions(into buffer: inout [UInt8]) {
-        precondition(buffer.count == copyCount * agentCount * 5, "mask buffer has \(buffer.count) bytes, expected \(copyCount * agentCount * 5)")
+        precondition(
+            buffer.count == copyCount * agentCount * 5,
+            "mask buffer has \(buffer.count) bytes, expected \(copyCount * agentCount * 5)")
         for a in 0..<(copyCount * agentCount) {
             buffer[a * 5] = 1
             buffer[a * 5 + 1] = world.forwardLegal[a] ? 1 : 0
@@ -66,7 +70,9 @@ public final class RWAREBatch: BatchedEnvironment {
 
     /// Steps every copy (spec §4). An illegal FORWARD is replaced by NOOP.
     public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(actions.count == copyCount * agentCount, "actions has \(actions.count) entries, expected \(copyCount * agentCount)")
+        precondition(
+            actions.count == copyCount * agentCount,
+            "actions has \(actions.count) entries, expected \(copyCount * agentCount)")
         for c in 0..<copyCount {
             let outcome = step(copy: c, actions: actions, actionOffset: c * agentCount)
             rewards[c] = outcome.reward
@@ -75,10 +81,10 @@ public final class RWAREBatch: BatchedEnvironment {
         }
     }
 
-    /// Steps copy `c` alone; `forcedQueue` injects recorded request draws (trace replay, spec §5).
-    func step(copy c: Int, actions: [Int32], actionOffset: Int, forcedQueue: [Int]? = nil) -> RWAREStepOutcome {
+    /// Steps copy `c` alone; `recorded` injects a trace's request draws (trace replay, spec §5).
+    func step(copy c: Int, actions: [Int32], actionOffset: Int, recorded: RWARERecordedDraws? = nil) -> RWAREStepOutcome {
         precondition(!isFinished[c], "RWARE copy \(c) finished its episode; reset it before stepping")
-        let outcome = world.step(copy: c, actions: actions, actionOffset: actionOffset, forcedQueue: forcedQueue)
+        let outcome = world.step(copy: c, actions: actions, actionOffset: actionOffset, recorded: recorded)
         isFinished[c] = outcome.collided || outcome.truncated
         return outcome
     }

@@ -94,7 +94,8 @@ struct RWAREHeuristic {
         let avoidsShelves = world.agentCarrying[a]
         let want =
             firstStep(world: world, copy: c, from: cell, to: destination, avoidsShelves: avoidsShelves, avoidsAgents: true)
-            ?? firstStep(world: world, copy: c, from: cell, to: destination, avoidsShelves: avoidsShelves, avoidsAgents: false)
+            ?? firstStep(
+                world: world, copy: c, from: cell, to: destination, avoidsShelves: avoidsShelves, avoidsAgents: false)
         guard let want else { return waitAction(world: world, agent: a, cell: cell) }
         let facing = world.agentDirection[a]
         if want == facing { return RWAREAction.forward }

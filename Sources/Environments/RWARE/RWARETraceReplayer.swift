@@ -9,6 +9,7 @@ public struct RWARETraceReplayer: TraceReplayer {
     public let parameters: RWAREParameters
     private let batch: RWAREBatch
 
+    /// `time_limit` is read from `task_params`, else from the header.
     /// - Throws: `TraceJSON.MissingField` or `RWAREParameterError` for bad `task_params`.
     public init(header: [String: Any]) throws {
         let p = try TraceJSON.dict(header, "task_params")
@@ -16,7 +17,8 @@ public struct RWARETraceReplayer: TraceReplayer {
             shelfRows: try TraceJSON.int(p, "shelf_rows"), shelfColumns: try TraceJSON.int(p, "shelf_columns"),
             columnHeight: try TraceJSON.int(p, "column_height"), agentCount: try TraceJSON.int(p, "num_agents"),
             sensorRange: try TraceJSON.int(p, "sensor_range"),
-            requestQueueSize: try TraceJSON.int(p, "request_queue_size"), timeLimit: try TraceJSON.int(p, "time_limit"))
+            requestQueueSize: try TraceJSON.int(p, "request_queue_size"),
+            timeLimit: try TraceJSON.int(p["time_limit"] == nil ? header : p, "time_limit"))
         try parameters.validate()
         for (key, derived) in [
             ("grid_height", parameters.gridHeight), ("grid_width", parameters.gridWidth),
@@ -24,7 +26,8 @@ public struct RWARETraceReplayer: TraceReplayer {
         ] where p[key] != nil {
             let given = try TraceJSON.int(p, key)
             if given != derived {
-                throw RWAREParameterError(parameter: key, value: given, expected: "\(derived) as implied by the other task_params")
+                throw RWAREParameterError(
+                    parameter: key, value: given, expected: "\(derived) as implied by the other task_params")
             }
         }
         self.parameters = parameters
@@ -37,28 +40,43 @@ public struct RWARETraceReplayer: TraceReplayer {
         try batch.load(state, copy: 0)
         if let m = compareView(transition, obsKey: "obs", maskKey: "action_mask") { return m }
 
-        let actions = try TraceJSON.numbers(try TraceJSON.array(transition, "actions"), name: "actions").map { Int32(exactly: $0) ?? -1 }
+        let actions = try TraceJSON.numbers(try TraceJSON.array(transition, "actions"), name: "actions")
+            .map { Int32(exactly: $0) ?? -1 }
         guard actions.count == n, actions.allSatisfy({ (0..<5).contains($0) }) else {
             throw RWAREStateError(field: "actions", found: "\(actions)", expected: "\(n) action ids in 0..<5")
         }
         let expected = try Self.state(try TraceJSON.dict(transition, "next_state"))
-        let outcome = batch.step(copy: 0, actions: actions, actionOffset: 0, forcedQueue: expected.requestQueue)
-        let actual = batch.state(copy: 0)
-
         let reward = try TraceJSON.double(transition, "reward")
         let agentRewards = try TraceJSON.numbers(try TraceJSON.array(transition, "agent_rewards"), name: "agent_rewards")
+        let terminal = try TraceJSON.bool(transition, "terminal")
+        let truncated = try TraceJSON.bool(transition, "truncated")
+
+        let recorded = RWARERecordedDraws(
+            finalQueue: expected.requestQueue, deliveries: Int(exactly: reward.rounded()) ?? -1)
+        let outcome = batch.step(copy: 0, actions: actions, actionOffset: 0, recorded: recorded)
+        let actual = batch.state(copy: 0)
+        let ourReward = Double(outcome.reward)
         let checks: [() -> TraceMismatch?] = [
-            { TraceJSON.compare("reward", expected: [[reward]], actual: [[Double(outcome.reward)]]) },
+            { TraceJSON.compare("reward", expected: [[reward]], actual: [[ourReward]]) },
+            { TraceJSON.compare("agent_rewards", expected: [agentRewards], actual: [Array(repeating: ourReward, count: n)]) },
+            { TraceJSON.compare("terminal", expected: terminal, actual: outcome.collided) },
+            { TraceJSON.compare("truncated", expected: truncated, actual: outcome.truncated) },
             {
                 TraceJSON.compare(
-                    "agent_rewards", expected: [agentRewards], actual: [Array(repeating: Double(outcome.reward), count: n)])
+                    "next_state.agents.position", expected: expected.agentPositions, actual: actual.agentPositions)
             },
-            { TraceJSON.compare("terminal", expected: try? TraceJSON.bool(transition, "terminal"), actual: outcome.collided) },
-            { TraceJSON.compare("truncated", expected: try? TraceJSON.bool(transition, "truncated"), actual: outcome.truncated) },
-            { TraceJSON.compare("next_state.agents.position", expected: expected.agentPositions, actual: actual.agentPositions) },
-            { TraceJSON.compare("next_state.agents.direction", expected: expected.agentDirections, actual: actual.agentDirections) },
-            { TraceJSON.compare("next_state.agents.is_carrying", expected: expected.agentCarrying, actual: actual.agentCarrying) },
-            { TraceJSON.compare("next_state.shelves.position", expected: expected.shelfPositions, actual: actual.shelfPositions) },
+            {
+                TraceJSON.compare(
+                    "next_state.agents.direction", expected: expected.agentDirections, actual: actual.agentDirections)
+            },
+            {
+                TraceJSON.compare(
+                    "next_state.agents.is_carrying", expected: expected.agentCarrying, actual: actual.agentCarrying)
+            },
+            {
+                TraceJSON.compare(
+                    "next_state.shelves.position", expected: expected.shelfPositions, actual: actual.shelfPositions)
+            },
             { TraceJSON.compare("next_state.step_count", expected: expected.stepCount, actual: actual.stepCount) },
             { Self.drawProblem(before: state.requestQueue, after: expected, name: "next_state (reference)") },
             { Self.drawProblem(before: state.requestQueue, after: actual, name: "next_state (ours)") },

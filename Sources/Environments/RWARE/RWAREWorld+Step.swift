@@ -1,3 +1,11 @@
+/// Request draws recorded by a reference trace, to be replayed instead of random ones (spec §5).
+struct RWARERecordedDraws {
+    /// The request queue after the step (length Q).
+    var finalQueue: [Int]
+    /// Deliveries of the step (its reward).
+    var deliveries: Int
+}
+
 /// What one copy's step produced.
 struct RWAREStepOutcome {
     var reward: Float
@@ -11,9 +19,8 @@ extension RWAREWorld {
     ///
     /// Agents act one after another on the shared two-channel grid; a collision is any agent whose
     /// cell no longer holds its own id; then goal0 and goal1 deliver. An illegal FORWARD becomes NOOP.
-    /// - Parameter forcedQueue: when given (length Q), a delivery that frees queue slot j requests
-    ///   `forcedQueue[j]` instead of a random draw, if that id is not requested (trace replay, §5).
-    mutating func step(copy c: Int, actions: [Int32], actionOffset: Int, forcedQueue: [Int]? = nil)
+    /// - Parameter recorded: when given, deliveries take the recorded draws instead of random ones.
+    mutating func step(copy c: Int, actions: [Int32], actionOffset: Int, recorded: RWARERecordedDraws? = nil)
         -> RWAREStepOutcome
     {
         let w = layout.width
@@ -60,8 +67,8 @@ extension RWAREWorld {
             collided = true
         }
         var reward: Float = 0
-        if deliver(copy: c, goal: layout.goals.0, forcedQueue: forcedQueue) { reward += 1 }
-        if deliver(copy: c, goal: layout.goals.1, forcedQueue: forcedQueue) { reward += 1 }
+        if deliver(copy: c, goal: layout.goals.0, recorded: recorded, chainsTo: layout.goals.1) { reward += 1 }
+        if deliver(copy: c, goal: layout.goals.1, recorded: recorded, chainsTo: nil) { reward += 1 }
         stepCount[c] += 1
         updateForwardLegality(copy: c)
         return RWAREStepOutcome(
@@ -70,16 +77,25 @@ extension RWAREWorld {
 
     /// Delivers the shelf on `goal` if it is requested (spec §4): replaces it in its queue slot by a
     /// uniformly drawn unrequested shelf (§5). Returns whether a delivery happened.
-    private mutating func deliver(copy c: Int, goal: Int, forcedQueue: [Int]?) -> Bool {
+    ///
+    /// With `recorded` draws, the new id is the recorded final queue entry of that slot, except in
+    /// the chained case: two deliveries recorded while the shelf on `chainsTo` (goal1) is not yet
+    /// requested means goal0's draw was that very shelf, which goal1 then delivered again.
+    private mutating func deliver(copy c: Int, goal: Int, recorded: RWARERecordedDraws?, chainsTo nextGoal: Int?) -> Bool {
         let sid = Int(shelfGrid[c * cellCount + goal])
         guard sid > 0, shelfRequested[c * shelfCount + sid - 1] else { return false }
         let q0 = c * queueSize
         var slot = 0
         while requestQueue[q0 + slot] != sid - 1 { slot += 1 }
-        var next: Int
-        if let forced = forcedQueue?[slot], forced >= 0, forced < shelfCount, !shelfRequested[c * shelfCount + forced] {
-            next = forced
-        } else {
+        var next = -1
+        if let recorded {
+            next = recorded.finalQueue[slot]
+            if let nextGoal, recorded.deliveries == 2 {
+                let chained = Int(shelfGrid[c * cellCount + nextGoal]) - 1
+                if chained >= 0 && !shelfRequested[c * shelfCount + chained] { next = chained }
+            }
+        }
+        if next < 0 || next >= shelfCount || shelfRequested[c * shelfCount + next] {
             next = generators[c].nextInt(below: shelfCount)
             while shelfRequested[c * shelfCount + next] { next = generators[c].nextInt(below: shelfCount) }
         }
