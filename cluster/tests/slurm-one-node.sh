@@ -2,13 +2,13 @@
 # A real one-node Slurm (munged, slurmctld, slurmd started here, CPUs=2) runs
 # the job scripts in cluster/slurm on a tiny LBF dataset:
 #  1. train.sbatch (srun --mpi=pmix): COMPLETED, exit 0, full run folder;
-#  2. evaluate.sbatch on that run folder: COMPLETED;
-#  3. submit-seeds.sh: a 3-task job array, one run folder per seed;
-#  4. train.sbatch (mpirun) with the same settings, sent the pre-timeout
+#  2. submit-seeds.sh: a 3-task job array, one run folder per seed;
+#  3. train.sbatch (mpirun) with the same settings, sent the pre-timeout
 #     signal (USR1 to the batch shell, as --signal=B:USR1@120 does): the
 #     trainer checkpoints and exits 75, the script requeues the job, the
 #     restarted job resumes from the checkpoint and ends with all updates and
-#     the same parameters as job 1.
+#     the same parameters as job 1;
+#  4. evaluate.sbatch on job 1's run folder: COMPLETED.
 # Exit 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "$0")/lib/common.sh"
@@ -59,9 +59,6 @@ expect_completed "$job" "training with srun"
 expect_run_folder "$scratch/run-plain" "$SIGNALLED_STEPS"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
 
-job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
-expect_completed "$job" "evaluation"
-
 array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-array" \
     "${TINY_JOB_SETTINGS[@]}" STEPS="$TINY_STEPS" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
     fail "submit-seeds.sh was refused"
@@ -91,4 +88,7 @@ expect_run_folder "$scratch/run-requeued" "$SIGNALLED_STEPS"
 requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
 [[ $requeued_checksum == "$plain_checksum" ]] ||
     fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
-pass "train (srun), evaluate, a 3-seed array, and a USR1-requeued train (mpirun, $restarts restart) all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
+
+job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
+expect_completed "$job" "evaluation"
+pass "train (srun), a 3-seed array, a USR1-requeued train (mpirun, $restarts restart) and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
