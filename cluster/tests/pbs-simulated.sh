@@ -51,14 +51,16 @@ plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
 plain_seconds=$((SECONDS - started))
 log "train.pbs completed in ${plain_seconds}s"
 
-# The walltime timer fires halfway through a run like job 1: after the trainer's start-up, before its end.
-signal_after=$((plain_seconds / 2 > 2 ? plain_seconds / 2 : 2))
+# The walltime timer fires a third into a run like job 1: after the trainer's start-up (a second
+# or two), well before its end even when this run goes faster than job 1 did.
+signal_after=$((plain_seconds / 3 > 3 ? plain_seconds / 3 : 3))
 status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-rerun" \
     CHECKPOINT_MARGIN=1 PBS_WALLTIME=$((signal_after + 1)))
 grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/first.out" ||
     fail "the walltime timer did not fire (did the run end within ${signal_after}s? raise SIGNALLED_STEPS): $(tail -n 30 "$scratch/first.out")"
 [[ $status == 0 ]] || fail "train.pbs exited $status after the walltime signal: $(tail -n 30 "$scratch/first.out")"
-[[ $(cat "$scratch/qrerun.calls" 2>/dev/null) == first.sim ]] || fail "train.pbs did not call qrerun first.sim after exit 75"
+[[ $(cat "$scratch/qrerun.calls" 2>/dev/null) == first.sim ]] ||
+    fail "train.pbs did not call qrerun first.sim after exit 75: $(tail -n 30 "$scratch/first.out")"
 [[ -e $scratch/run-rerun/checkpoints/latest.ckpt ]] || fail "no checkpoint after the walltime signal"
 [[ ! -e $scratch/run-rerun/final.json ]] || fail "the run finished although it was told to stop"
 log "walltime signal -> checkpoint, exit 75, qrerun"
