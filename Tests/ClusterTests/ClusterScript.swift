@@ -40,9 +40,11 @@ struct ClusterScript {
         }
     }
 
-    /// Runs `timeout --kill-after=60 LIMIT bash cluster/tests/NAME`, its output in a file
-    /// (a pipe could fill up and stall the script). The executables come from the folder
-    /// this test binary was built into, when `mtrl-dist` is there.
+    /// Runs `env --default-signal timeout --kill-after=60 LIMIT bash cluster/tests/NAME`, its
+    /// output in a file (a pipe could fill up and stall the script). Tests run on threads that
+    /// block most signals and a child inherits that mask, so without `env --default-signal`
+    /// the trainers would never see the SIGUSR1/SIGTERM the scripts send. The executables
+    /// come from the folder this test binary was built into, when `mtrl-dist` is there.
     private func run() throws -> (status: Int32, log: String) {
         let script = Self.repositoryRoot.appendingPathComponent("cluster/tests/\(name)")
         let logFile = FileManager.default.temporaryDirectory
@@ -53,8 +55,10 @@ struct ClusterScript {
         defer { try? output.close() }
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["--kill-after=60", String(timeLimitSeconds), "/bin/bash", script.path]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "--default-signal", "timeout", "--kill-after=60", String(timeLimitSeconds), "/bin/bash", script.path,
+        ]
         var environment = ProcessInfo.processInfo.environment
         let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         if environment["MTRL_BIN_DIR"] == nil,
