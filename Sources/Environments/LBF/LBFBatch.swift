@@ -33,14 +33,14 @@ public final class LBFBatch: BatchedEnvironment {
         precondition(
             buffer.count == copyCount * agentCount * observationSize,
             "observation buffer has \(buffer.count) floats, expected \(copyCount)·\(agentCount)·\(observationSize)")
-        for copy in 0..<copyCount { state.writeObservations(copy: copy, into: &buffer) }
+        state.writeObservations(into: &buffer)
     }
 
     public func legalActions(into buffer: inout [UInt8]) {
         precondition(
             buffer.count == copyCount * agentCount * actionCount,
             "mask buffer has \(buffer.count) bytes, expected \(copyCount)·\(agentCount)·\(actionCount)")
-        for copy in 0..<copyCount { state.writeLegalActions(copy: copy, into: &buffer) }
+        state.writeLegalActions(into: &buffer)
     }
 
     public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
@@ -61,9 +61,7 @@ public final class LBFBatch: BatchedEnvironment {
     /// random legal action instead.
     public func heuristicActions(epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
         precondition(actions.count == copyCount * agentCount, "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
-        for copy in 0..<copyCount {
-            planner.plan(state, copy: copy, epsilon: epsilon, rng: &rng, into: &actions)
-        }
+        planner.plan(state, epsilon: epsilon, rng: &rng, into: &actions)
     }
 
     /// Individual rewards r_i of the last step of copy `copy` (the team reward is their sum).

@@ -36,8 +36,13 @@ struct LBFHeuristicPlanner {
         reserved = Array(repeating: -1, count: parameters.agentCount)
     }
 
+    /// Writes every copy's joint action into `actions` (layout (copies, N)).
+    mutating func plan(_ state: LBFState, epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
+        for copy in 0..<state.copyCount { plan(state, copy: copy, epsilon: epsilon, rng: &rng, into: &actions) }
+    }
+
     /// Writes copy `copy`'s joint action into `actions[copy·N ..< copy·N + N]`.
-    mutating func plan(
+    private mutating func plan(
         _ state: LBFState, copy: Int, epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]
     ) {
         let n = parameters.agentCount
