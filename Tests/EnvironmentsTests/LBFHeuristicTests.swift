@@ -3,10 +3,15 @@ import Testing
 
 /// The scripted policy solves LBF tasks far better than chance and only sends legal actions.
 @Suite struct LBFHeuristicTests {
-    enum Policy { case heuristic(epsilon: Double), random }
+    enum Policy {
+        case heuristic(epsilon: Double)
+        case random
+    }
 
     /// Mean team return over `episodes` episodes, each in its own copy; checks legality on the way.
-    static func meanReturn(_ task: TaskSpec, _ policy: Policy, episodes: Int, seed: UInt64) -> (mean: Float, illegal: Int) {
+    static func meanReturn(_ task: TaskSpec, _ policy: Policy, episodes: Int, seed: UInt64) -> (
+        mean: Float, illegal: Int
+    ) {
         let b = task.makeBatch(copies: episodes)
         let n = b.agentCount
         let a = b.actionCount
@@ -30,7 +35,9 @@ import Testing
                     actions[slot] = Int32(legal[rng.nextInt(below: legal.count)])
                 }
             }
-            for slot in 0..<(episodes * n) where !done[slot / n] && mask[slot * a + Int(actions[slot])] == 0 { illegal += 1 }
+            for slot in 0..<(episodes * n) where !done[slot / n] && mask[slot * a + Int(actions[slot])] == 0 {
+                illegal += 1
+            }
             b.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
             for copy in 0..<episodes where !done[copy] {
                 total += rewards[copy]

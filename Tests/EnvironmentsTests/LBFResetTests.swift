@@ -6,7 +6,9 @@ import Testing
     static let lbfTaskIds = TaskRegistry.tasks(kind: .lbf).map(\.id)
 
     static func parameters(_ task: TaskSpec) throws -> LBFParameters {
-        guard case .lbf(let p) = task.parameters else { throw LBFParameterError.outOfRange(name: "kind", value: task.id, expected: "lbf") }
+        guard case .lbf(let p) = task.parameters else {
+            throw LBFParameterError.outOfRange(name: "kind", value: task.id, expected: "lbf")
+        }
         return p
     }
 
@@ -25,17 +27,23 @@ import Testing
             #expect(s.stepCount == 0, "\(label)")
             #expect(s.agents.allSatisfy { !$0.isLoading } && s.foods.allSatisfy { !$0.isEaten }, "\(label)")
             for (f, food) in s.foods.enumerated() {
-                #expect(food.row > 0 && food.row < g - 1 && food.col > 0 && food.col < g - 1, "\(label): food \(f) on the border")
+                #expect(
+                    food.row > 0 && food.row < g - 1 && food.col > 0 && food.col < g - 1,
+                    "\(label): food \(f) on the border")
                 for other in s.foods[(f + 1)...] {
-                    #expect(abs(food.row - other.row) + abs(food.col - other.col) > 1, "\(label): foods adjacent or shared")
+                    #expect(
+                        abs(food.row - other.row) + abs(food.col - other.col) > 1, "\(label): foods adjacent or shared")
                 }
             }
             let forbiddenRows = Set(s.foods.flatMap { [$0.row, $0.col] })
             var cells = Set<Int>()
             for (i, agent) in s.agents.enumerated() {
-                #expect(agent.row >= 0 && agent.row < g && agent.col >= 0 && agent.col < g, "\(label): agent \(i) off the grid")
+                #expect(
+                    agent.row >= 0 && agent.row < g && agent.col >= 0 && agent.col < g,
+                    "\(label): agent \(i) off the grid")
                 #expect(!forbiddenRows.contains(agent.row), "\(label): agent \(i) in a row the generator excludes")
-                #expect(!s.foods.contains { $0.row == agent.row && $0.col == agent.col }, "\(label): agent \(i) on food")
+                #expect(
+                    !s.foods.contains { $0.row == agent.row && $0.col == agent.col }, "\(label): agent \(i) on food")
                 #expect((1...p.maxAgentLevel).contains(agent.level), "\(label): agent \(i) level \(agent.level)")
                 cells.insert(agent.row * g + agent.col)
                 agentLevelsSeen.insert(agent.level)
@@ -81,13 +89,16 @@ import Testing
     @Test func parametersBreakingTheGeneratorConstraintAreRejected() {
         // (5−2)² − 3 = 6 is not > 5·2.
         #expect(throws: LBFParameterError.generatorConstraint(gridSize: 5, agentCount: 3, foodCount: 2)) {
-            try LBFParameters(gridSize: 5, fieldOfView: 5, agentCount: 3, foodCount: 2, maxAgentLevel: 2, forcesCooperation: false)
+            try LBFParameters(
+                gridSize: 5, fieldOfView: 5, agentCount: 3, foodCount: 2, maxAgentLevel: 2, forcesCooperation: false)
         }
         #expect(throws: LBFParameterError.self) {
-            try LBFParameters(gridSize: 8, fieldOfView: 9, agentCount: 2, foodCount: 2, maxAgentLevel: 2, forcesCooperation: false)
+            try LBFParameters(
+                gridSize: 8, fieldOfView: 9, agentCount: 2, foodCount: 2, maxAgentLevel: 2, forcesCooperation: false)
         }
         #expect(throws: Never.self) {
-            try LBFParameters(gridSize: 5, fieldOfView: 5, agentCount: 3, foodCount: 1, maxAgentLevel: 2, forcesCooperation: false)
+            try LBFParameters(
+                gridSize: 5, fieldOfView: 5, agentCount: 3, foodCount: 1, maxAgentLevel: 2, forcesCooperation: false)
         }
     }
 

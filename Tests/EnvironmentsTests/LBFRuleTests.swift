@@ -39,7 +39,8 @@ import Testing
     @Test func moveOutOfTheGridIsRejected() throws {
         let b = try Self.batch(agents: 2, foods: 1)
         let state = LBFSnapshot(
-            agents: [Agent(row: 0, col: 0, level: 1), Agent(row: 7, col: 7, level: 1)], foods: [Food(row: 4, col: 4, level: 1)])
+            agents: [Agent(row: 0, col: 0, level: 1), Agent(row: 7, col: 7, level: 1)],
+            foods: [Food(row: 4, col: 4, level: 1)])
         #expect(Self.positions(try Self.step(b, state, [.up, .down]).state) == [[0, 0], [7, 7]])
         #expect(Self.positions(try Self.step(b, state, [.left, .right]).state) == [[0, 0], [7, 7]])
         #expect(Self.positions(try Self.step(b, state, [.right, .up]).state) == [[0, 1], [6, 7]])
@@ -48,7 +49,8 @@ import Testing
     @Test func moveIntoAnotherAgentsPreStepCellIsRejectedEvenIfItLeaves() throws {
         let b = try Self.batch(agents: 2, foods: 1)
         let state = LBFSnapshot(
-            agents: [Agent(row: 2, col: 2, level: 1), Agent(row: 2, col: 3, level: 1)], foods: [Food(row: 5, col: 5, level: 1)])
+            agents: [Agent(row: 2, col: 2, level: 1), Agent(row: 2, col: 3, level: 1)],
+            foods: [Food(row: 5, col: 5, level: 1)])
         let out = try Self.step(b, state, [.right, .right])
         #expect(Self.positions(out.state) == [[2, 2], [2, 4]])
     }
@@ -89,7 +91,9 @@ import Testing
     @Test func foodIsEatenOnlyWhenTheLoadingLevelsSuffice() throws {
         let b = try Self.batch(agents: 3, foods: 1)
         let food = Food(row: 3, col: 3, level: 3)
-        let agents = [Agent(row: 2, col: 3, level: 1), Agent(row: 3, col: 4, level: 2), Agent(row: 4, col: 4, level: 3)]
+        let agents = [
+            Agent(row: 2, col: 3, level: 1), Agent(row: 3, col: 4, level: 2), Agent(row: 4, col: 4, level: 3),
+        ]
         let state = LBFSnapshot(agents: agents, foods: [food])
 
         let together = try Self.step(b, state, [.load, .load, .noop])
@@ -205,7 +209,9 @@ import Testing
     @Test func fullViewWritesAbsolutePositionsWithOthersInIdOrder() throws {
         let b = try Self.batch(grid: 8, fov: 8, agents: 3, foods: 1)
         let state = LBFSnapshot(
-            agents: [Agent(row: 6, col: 2, level: 1), Agent(row: 0, col: 7, level: 2), Agent(row: 4, col: 4, level: 3)],
+            agents: [
+                Agent(row: 6, col: 2, level: 1), Agent(row: 0, col: 7, level: 2), Agent(row: 4, col: 4, level: 3),
+            ],
             foods: [Food(row: 2, col: 5, level: 2)])
         try b.load(state, copy: 0)
         var obs = [Float](repeating: 9, count: 3 * 12)

@@ -35,7 +35,8 @@ import Testing
         nextObs[1][4] += 1
         transition["next_obs"] = nextObs
         let corrupted = String(decoding: try JSONSerialization.data(withJSONObject: transition), as: UTF8.self)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lbf-corrupt-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lbf-corrupt-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: url) }
         try ([lines[0], lines[1], lines[2], corrupted] + lines[4...]).joined(separator: "\n")
             .write(to: url, atomically: true, encoding: .utf8)
@@ -50,7 +51,10 @@ import Testing
     @Test func checkerReportsAWrongReward() throws {
         let path = try Self.fixturePath("lbf-15x15-4p-5f_s5_greedy")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        let index = try #require(lines.indices.dropFirst().first { lines[$0].contains("\"eaten\":true") && !lines[$0].contains("\"reward\":0.0") })
+        let index = try #require(
+            lines.indices.dropFirst().first {
+                lines[$0].contains("\"eaten\":true") && !lines[$0].contains("\"reward\":0.0")
+            })
         var transition = try #require(try JSONSerialization.jsonObject(with: Data(lines[index].utf8)) as? [String: Any])
         let reward = try #require(transition["reward"] as? Double)
         transition["reward"] = reward * 0.5

@@ -44,7 +44,9 @@ public final class LBFBatch: BatchedEnvironment {
     }
 
     public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(actions.count == copyCount * agentCount, "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
+        precondition(
+            actions.count == copyCount * agentCount,
+            "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
         precondition(
             rewards.count == copyCount && terminal.count == copyCount && truncated.count == copyCount,
             "rewards/terminal/truncated need \(copyCount) entries each")
@@ -60,7 +62,9 @@ public final class LBFBatch: BatchedEnvironment {
     /// food, stand 4-adjacent to it and LOAD; with probability `epsilon` per agent a uniformly
     /// random legal action instead.
     public func heuristicActions(epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
-        precondition(actions.count == copyCount * agentCount, "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
+        precondition(
+            actions.count == copyCount * agentCount,
+            "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
         planner.plan(state, epsilon: epsilon, rng: &rng, into: &actions)
     }
 

@@ -58,7 +58,8 @@ struct LBFHeuristicPlanner {
             }
             if action.rowStep != 0 || action.colStep != 0 {
                 let slot = copy * n + i
-                reserved[i] = (state.agentRow[slot] + action.rowStep) * parameters.gridSize
+                reserved[i] =
+                    (state.agentRow[slot] + action.rowStep) * parameters.gridSize
                     + state.agentCol[slot] + action.colStep
             }
             actions[copy * n + i] = action.rawValue
