@@ -11,9 +11,13 @@ public struct LBFTraceReplayer: TraceReplayer {
     private let keyIsRandom: Bool
 
     /// - Throws: `TraceJSON.MissingField` or `LBFParameterError` for bad `task_params`,
-    ///   `LBFTraceError.headerDisagrees` when the header's sizes do not match them.
+    ///   `LBFTraceError.headerDisagrees` when the header's sizes do not match them,
+    ///   `LBFTraceError.unsupportedObserver` for an observer other than the vector one.
     public init(header: [String: Any]) throws {
         let p = try TraceJSON.dict(header, "task_params")
+        if let observer = p["observation"], observer as? String != "vector" {
+            throw LBFTraceError.unsupportedObserver("\(observer)")
+        }
         let timeLimit =
             p["time_limit"] != nil ? try TraceJSON.int(p, "time_limit") : try TraceJSON.int(header, "time_limit")
         parameters = try LBFParameters(
@@ -189,6 +193,7 @@ public enum LBFTraceError: Error, CustomStringConvertible, Equatable {
     case headerDisagrees(field: String, header: Int, taskParams: Int)
     case outOfOrder(entity: String, index: Int, id: Int)
     case badActions(reason: String)
+    case unsupportedObserver(String)
 
     public var description: String {
         switch self {
@@ -198,6 +203,8 @@ public enum LBFTraceError: Error, CustomStringConvertible, Equatable {
             "state.\(entity)[\(index)] has id \(id); records must be listed in id order."
         case .badActions(let reason):
             "transition actions: \(reason); each agent needs one action in 0...5."
+        case .unsupportedObserver(let observer):
+            "task_params.observation is '\(observer)'; only the vector observer ('vector') is implemented."
         }
     }
 }
