@@ -233,6 +233,44 @@ import Testing
         #expect(Array(mask[6..<12]) == [1, 0, 1, 0, 1, 0])
     }
 
+    /// A move is legal exactly when it succeeds for an agent that moves alone (no clash possible).
+    @Test(arguments: ["lbf-8x8-3p-2f-coop", "lbf-2s-10x10-4p-3f-l3"])
+    func maskAgreesWithSoloMoves(id: String) throws {
+        let batch = try #require(TaskRegistry.task(id: id).makeBatch(copies: 1) as? LBFBatch)
+        let n = batch.agentCount
+        var rng = SplitMixGenerator(seed: 3)
+        var actions = [Int32](repeating: 0, count: n)
+        var mask = [UInt8](repeating: 0, count: n * 6)
+        var checked = 0
+        for seed in UInt64(0)..<40 {
+            batch.reset(copy: 0, seed: seed)
+            for _ in 0..<10 {
+                batch.heuristicActions(epsilon: 0.5, rng: &rng, into: &actions)
+                let start = batch.snapshot(copy: 0)
+                batch.legalActions(into: &mask)
+                for i in 0..<n {
+                    for action in [LBFAction.up, .down, .left, .right] {
+                        var solo = [LBFAction](repeating: .noop, count: n)
+                        solo[i] = action
+                        let moved = try Self.step(batch, start, solo).state.agents[i]
+                        let didMove = moved.row != start.agents[i].row || moved.col != start.agents[i].col
+                        #expect(
+                            didMove == (mask[i * 6 + Int(action.rawValue)] == 1),
+                            "\(id) seed \(seed) agent \(i) \(action)")
+                        checked += 1
+                    }
+                    let nextToFood = start.foods.contains {
+                        !$0.isEaten && abs($0.row - start.agents[i].row) + abs($0.col - start.agents[i].col) == 1
+                    }
+                    #expect(nextToFood == (mask[i * 6 + 5] == 1), "\(id) seed \(seed) agent \(i) LOAD")
+                }
+                let out = try Self.step(batch, start, actions.map { LBFAction(rawValue: $0) ?? .noop })
+                if out.terminal || out.truncated { break }
+            }
+        }
+        #expect(checked > 1000)
+    }
+
     @Test func terminalWinsOverTruncatedOnTheLastStep() throws {
         let b = try Self.batch(agents: 1, foods: 1, timeLimit: 100)
         let agent = Agent(row: 2, col: 3, level: 3)
