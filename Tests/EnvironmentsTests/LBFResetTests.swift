@@ -6,10 +6,8 @@ import Testing
     static let lbfTaskIds = TaskRegistry.tasks(kind: .lbf).map(\.id)
 
     static func parameters(_ task: TaskSpec) throws -> LBFParameters {
-        guard case .lbf(let p) = task.parameters else {
-            throw LBFParameterError.outOfRange(name: "kind", value: task.id, expected: "lbf")
-        }
-        return p
+        let lbf: LBFParameters? = if case .lbf(let p) = task.parameters { p } else { nil }
+        return try #require(lbf, "\(task.id) is not an LBF task")
     }
 
     @Test(arguments: lbfTaskIds)
