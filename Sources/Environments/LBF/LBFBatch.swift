@@ -6,7 +6,7 @@
 /// rewards / flags (copies). Every copy starts reset with its index as the seed.
 public final class LBFBatch: BatchedEnvironment {
     public let parameters: LBFParameters
-    var state: LBFState
+    private(set) var state: LBFState
     private var sampler: LBFLayoutSampler
     private var planner: LBFHeuristicPlanner
 

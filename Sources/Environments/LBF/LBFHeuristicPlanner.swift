@@ -8,8 +8,8 @@
 /// 2. **Moves.** An agent 4-adjacent to its food, or to any food it can lift alone, LOADs. Otherwise
 ///    it takes a shortest-path step (breadth-first search over free cells, other agents as
 ///    obstacles, or ignored when they block every path) towards a free cell next to its food.
-///    Equal steps are broken at random, and no two agents step into the same cell, so agents
-///    neither clash nor lock each other forever.
+///    No two agents step into the same cell (no clashes), and equal steps are broken at random,
+///    which keeps agents from blocking each other the same way step after step.
 /// 3. With probability `epsilon` per agent, a uniformly random legal action instead.
 struct LBFHeuristicPlanner {
     let parameters: LBFParameters
