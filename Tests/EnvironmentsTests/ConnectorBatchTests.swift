@@ -88,6 +88,39 @@ import Testing
         #expect(episodesEnded >= copies)
     }
 
+    /// Agent 0 at (2,1) behind agent 1's path in column 2 (rows 1–4); agent 1's head at (4,2).
+    static func walledState(closeTheGap: Bool) -> ConnectorState {
+        ConnectorState(
+            grid: [
+                [0, 0, closeTheGap ? 4 : 0, 0, 0],
+                [0, 0, 4, 0, 0],
+                [0, 2, 4, 0, 3],
+                [0, 0, 4, 0, 0],
+                [0, 0, 5, 0, 6],
+            ], stepCount: 4, starts: [ConnectorCell(row: 2, col: 1), ConnectorCell(row: 1, col: 2)],
+            targets: [ConnectorCell(row: 2, col: 4), ConnectorCell(row: 4, col: 4)],
+            positions: [ConnectorCell(row: 2, col: 1), ConnectorCell(row: 4, col: 2)])
+    }
+
+    @Test func heuristicTakesTheFirstStepOfAShortestPathOrWaits() throws {
+        let batch = ConnectorBatch(parameters: ConnectorParameters(gridSize: 5, agentCount: 2), copies: 1)
+        var rng = SplitMixGenerator(seed: 1)
+        var actions: [Int32] = [9, 9]
+        try batch.load(Self.walledState(closeTheGap: false), copy: 0)
+        batch.heuristicActions(epsilon: 0, rng: &rng, into: &actions)
+        // Agent 0's only shortest way round the wall goes up through (0,2); agent 1 goes right.
+        #expect(actions == [1, 2])
+        try batch.load(Self.walledState(closeTheGap: true), copy: 0)
+        batch.heuristicActions(epsilon: 0, rng: &rng, into: &actions)
+        #expect(actions == [0, 2], "an unreachable target gives NOOP")
+        var connected = Self.walledState(closeTheGap: true)
+        connected.grid[4] = [0, 0, 4, 4, 5]
+        connected.positions[1] = ConnectorCell(row: 4, col: 4)
+        try batch.load(connected, copy: 0)
+        batch.heuristicActions(epsilon: 0, rng: &rng, into: &actions)
+        #expect(actions[1] == 0, "a connected agent waits")
+    }
+
     @Test func heuristicActionsAreLegal() throws {
         let parameters = try Self.parameters("con-10x10x10a")
         let batch = ConnectorBatch(parameters: parameters, copies: 4)

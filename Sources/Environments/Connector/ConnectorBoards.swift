@@ -26,7 +26,7 @@ struct ConnectorBoards {
     /// Per-step scratch (one copy at a time): proposed cells and connected-before flags.
     var proposed: [Int32]
     var wasConnected: [Bool]
-    /// Breadth-first-search scratch of the heuristic (§ heuristic): visit stamps, first moves, queue.
+    /// Scratch of the heuristic's breadth-first search: visit stamps, first moves, queue.
     var visitStamp: [Int32]
     var firstMove: [UInt8]
     var queue: [Int32]
