@@ -37,7 +37,9 @@ let package = Package(
         .target(name: "Distributed", dependencies: ["CMPI"]),
         .target(
             name: "Training",
-            dependencies: ["Distributed", "Datasets", "Environments", "Losses", "Model", "Layers", "TensorCore"]),
+            dependencies: [
+                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Layers", "TensorCore",
+            ]),
 
         // MARK: - Command line
         .target(name: "OptionParsing"),
@@ -53,7 +55,7 @@ let package = Package(
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
                 "Layers", "TensorCore",
             ],
-            path: "Benchmarks", exclude: ["README.md", "scaling.sh"], swiftSettings: fastMath),
+            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),

@@ -1,0 +1,87 @@
+import Foundation
+import TensorCore
+
+/// Shared pieces of every benchmark: the machine header, a BLAS sanity check, raw sgemm rates.
+enum BenchmarkSupport {
+    /// Prints CPU, BLAS kernel and threads, and verifies sgemm against a naive product first
+    /// (the benchmarks run with OPENBLAS_CORETYPE unset, so the kernel is OpenBLAS's own choice).
+    static func printHeader(_ title: String) {
+        let info = MachineInfo.current()
+        print("== \(title)")
+        print(info.summary)
+        let coretype = info.forcedCoreType.map { "OPENBLAS_CORETYPE=\($0) (set)" } ?? "OPENBLAS_CORETYPE unset"
+        print("\(coretype); sgemm vs naive product: \(sgemmMatchesNaive() ? "ok" : "MISMATCH — do not trust these figures")")
+    }
+
+    /// Compares a 67×45×83 sgemm with a naive triple loop in Double.
+    static func sgemmMatchesNaive() -> Bool {
+        let m = 67, n = 45, k = 83
+        var rng = RandomStream(seed: 1)
+        let a = AlignedBuffer((0..<(m * k)).map { _ in rng.nextUniformFloat() - 0.5 })
+        let b = AlignedBuffer((0..<(k * n)).map { _ in rng.nextUniformFloat() - 0.5 })
+        let c = AlignedBuffer(count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: k,
+                               b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }
+                if abs(s - Double(c[i * n + j])) > 1e-4 { return false }
+            }
+        }
+        return true
+    }
+
+    /// Raw sgemm rate in GFLOP/s for C(m,n) = A(m,k)·B(k,n), best of `repeats` after a warm-up.
+    static func sgemmGFLOPS(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                            minimumSeconds: Double = 0.3) -> Double {
+        let a = AlignedBuffer(count: m * k), b = AlignedBuffer(count: k * n), c = AlignedBuffer(count: m * n)
+        a.fill(0.01)
+        b.fill(0.02)
+        let flops = 2.0 * Double(m) * Double(n) * Double(k)
+        func once() {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                   a: pa.baseAddress!, lda: transposeA ? m : k, b: pb.baseAddress!, ldb: transposeB ? k : n,
+                                   beta: 0, c: pc.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+        once()
+        let seconds = timeRepeated(minimumSeconds: minimumSeconds, once)
+        return flops / seconds / 1e9
+    }
+
+    /// Mean seconds per call of `body`, repeating until `minimumSeconds` have passed (at least 3 calls).
+    static func timeRepeated(minimumSeconds: Double, _ body: () -> Void) -> Double {
+        var calls = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var elapsed = 0.0
+        repeat {
+            body()
+            calls += 1
+            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } while elapsed < minimumSeconds || calls < 3
+        return elapsed / Double(calls)
+    }
+
+    /// Value of `--name` in `arguments`, if given.
+    static func option(_ name: String, in arguments: [String]) -> String? {
+        guard let i = arguments.firstIndex(of: "--\(name)"), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+
+    /// Integer list option like `--embeds 64,512`, or the default.
+    static func intList(_ name: String, in arguments: [String], default value: [Int]) -> [Int] {
+        option(name, in: arguments).map { $0.split(separator: ",").compactMap { Int($0) } } ?? value
+    }
+}

@@ -1,0 +1,24 @@
+/// Why bytes could not be read or written.
+///
+/// Every case names the file (or `<memory>`) and the field, says what was found against what was
+/// expected, and what to do.
+public enum BinaryFormatError: Error, CustomStringConvertible, Equatable {
+    /// A read ran past the end of the available bytes.
+    case unexpectedEnd(source: String, field: String, offset: Int, needed: Int, available: Int)
+    /// A length-prefixed string is not valid UTF-8 or is longer than allowed.
+    case badString(source: String, field: String, reason: String)
+    /// A system call failed while writing or mapping a file.
+    case io(path: String, operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case let .unexpectedEnd(source, field, offset, needed, available):
+            "\(source): \(field) needs \(needed) bytes at offset \(offset) but only \(available) remain; "
+                + "the file is truncated or corrupted: re-copy or re-create it."
+        case let .badString(source, field, reason):
+            "\(source): \(field) is not a valid string (\(reason)); the file is corrupted: re-create it."
+        case let .io(path, operation, code):
+            "\(path): \(operation) failed (errno \(code)); check the path, permissions and free disk space."
+        }
+    }
+}

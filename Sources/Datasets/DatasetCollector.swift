@@ -1,0 +1,113 @@
+import Environments
+import TensorCore
+
+/// Records a task's offline dataset with its heuristic behaviour under a quality schedule.
+///
+/// Episodes are split into K equal stages; stage k acts with ε_k = 1 − k·(1 − 0.05)/(K − 1)
+/// (ε = 0.05 when K = 1): stage 0 is random, stage K−1 the best. Episode e starts from the seed
+/// (seed, "collect-episode/<task id>", e); stage k's heuristic uses (seed, "collect-behaviour/<task id>", k).
+/// Episodes are stored in episode order, whichever copy ran them.
+///
+/// Properties: a pure function of (task, episodes, stages, seed, copies), whatever rank calls it.
+public enum DatasetCollector {
+    /// ε of the best stage.
+    public static let finalEpsilon = 0.05
+
+    /// ε of stage `stage` of `stageCount`.
+    public static func epsilon(stage: Int, stageCount: Int) -> Double {
+        stageCount == 1 ? finalEpsilon : 1 - Double(stage) * (1 - finalEpsilon) / Double(stageCount - 1)
+    }
+
+    /// Collects `episodes` episodes of `task` with `copies` environment copies stepping together.
+    /// - Throws: `DatasetError.badCollectionRequest` if episodes is not a positive multiple of stages.
+    public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64) throws -> (DatasetContents, CollectionSummary) {
+        let description = TaskDescription(
+            id: task.id, environment: task.kind.rawValue, split: task.split.rawValue, parameters: "\(task.parameters)",
+            agentCount: task.agentCount, observationSize: task.observationSize, actionCount: task.actionCount)
+        try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: copies)
+        let environment = task.makeBatch(copies: min(copies, episodes / stages))
+        return try collect(environment: environment, task: description, episodes: episodes, stages: stages, seed: seed)
+    }
+
+    /// Collects and writes `directory/<environment>/<task id>.mtds`.
+    /// - Returns: the summary, with `fileBytes` set.
+    public static func collectAndWrite(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64, directory: String) throws -> CollectionSummary {
+        let (contents, summary) = try collect(task: task, episodes: episodes, stages: stages, seed: seed, copies: copies)
+        var written = summary
+        written.fileBytes = try DatasetWriter.write(contents, to: DatasetWriter.path(directory: directory, task: contents.task))
+        return written
+    }
+
+    /// Collects with an existing batched environment (its copy count is used as is).
+    /// `task` must describe the environment's sizes.
+    public static func collect(environment: any BatchedEnvironment, task: TaskDescription, episodes: Int, stages: Int = 10, seed: UInt64) throws -> (DatasetContents, CollectionSummary) {
+        try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: environment.copyCount)
+        guard environment.agentCount == task.agentCount, environment.observationSize == task.observationSize, environment.actionCount == task.actionCount, task.actionCount <= 255 else {
+            throw DatasetError.badCollectionRequest(task: task.id, reason: "environment sizes (\(environment.agentCount) agents, \(environment.observationSize) features, \(environment.actionCount) actions) differ from the task description (\(task.agentCount), \(task.observationSize), \(task.actionCount)) or exceed 255 actions")
+        }
+        let root = RandomStream(seed: seed)
+        var recorder = EpisodeRecorder(environment: environment)
+        var finished: [RecordedEpisode] = []
+        finished.reserveCapacity(episodes)
+        let perStage = episodes / stages
+        for stage in 0..<stages {
+            let seeds = (0..<perStage).map { firstWord(root.derived("collect-episode/" + task.id, stage * perStage + $0)) }
+            var behaviour = SplitMixGenerator(seed: firstWord(root.derived("collect-behaviour/" + task.id, stage)))
+            let idleSeed = firstWord(root.derived("collect-idle/" + task.id, stage))
+            finished += recorder.run(
+                seeds: seeds, epsilon: epsilon(stage: stage, stageCount: stages), stage: stage, behaviour: &behaviour, idleSeed: idleSeed)
+        }
+        return assemble(finished, task: task, stages: stages)
+    }
+
+    private static func firstWord(_ stream: RandomStream) -> UInt64 {
+        var copy = stream
+        return copy.next()
+    }
+
+    private static func checkRequest(task: String, episodes: Int, stages: Int, copies: Int) throws {
+        guard stages >= 1, episodes >= stages, episodes % stages == 0 else {
+            throw DatasetError.badCollectionRequest(task: task, reason: "\(episodes) episodes cannot be split into \(stages) equal quality stages; use a positive multiple of \(max(stages, 1)) episodes")
+        }
+        guard copies >= 1 else { throw DatasetError.badCollectionRequest(task: task, reason: "copies is \(copies), expected >= 1") }
+    }
+
+    private static func assemble(_ episodes: [RecordedEpisode], task: TaskDescription, stages: Int) -> (DatasetContents, CollectionSummary) {
+        var contents = DatasetContents(task: task, qualityStageCount: stages, referenceReturn: 0, observations: [], actions: [], legal: [], rewards: [], flags: [], episodes: [])
+        for episode in episodes {
+            contents.episodes.append(EpisodeRecord(start: contents.rewards.count, length: episode.rewards.count, totalReturn: episode.totalReturn, qualityStage: episode.stage))
+            contents.observations += episode.observations
+            contents.actions += episode.actions
+            contents.legal += episode.legal
+            contents.rewards += episode.rewards
+            contents.flags += episode.flags
+        }
+        let summary = CollectionSummary(contents: contents)
+        contents.referenceReturn = summary.referenceReturn
+        return (contents, summary)
+    }
+}
+
+/// What a collection produced: sizes and the return distribution per quality stage.
+public struct CollectionSummary: Sendable, Equatable {
+    public var taskId: String
+    public var episodes: Int
+    public var transitions: Int
+    /// Returns per stage, stage 0 (ε = 1) first.
+    public var stageReturns: [ReturnStatistics]
+    /// Mean return of the best stage (stored as the dataset's reference return).
+    public var referenceReturn: Double
+    /// Size of the written file, when written.
+    public var fileBytes: Int?
+
+    /// The summary of a dataset's episodes.
+    public init(contents: DatasetContents) {
+        taskId = contents.task.id
+        episodes = contents.episodes.count
+        transitions = contents.stepCount
+        stageReturns = (0..<contents.qualityStageCount).map { stage in
+            ReturnStatistics(returns: contents.episodes.filter { $0.qualityStage == stage }.map(\.totalReturn))
+        }
+        referenceReturn = stageReturns.last?.mean ?? 0
+    }
+}

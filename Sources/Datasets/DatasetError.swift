@@ -1,0 +1,54 @@
+/// Why a dataset file was refused, or could not be written, collected or sampled.
+///
+/// Each case names the file (or task), the failing section or field, what was found against what
+/// was expected, and what to do (STYLE.md §6).
+public enum DatasetError: Error, CustomStringConvertible, Equatable {
+    case badMagic(path: String, found: String)
+    case unsupportedVersion(path: String, found: UInt32, supported: UInt32)
+    case truncated(path: String, section: String, expectedBytes: Int, actualBytes: Int)
+    case checksumMismatch(path: String, section: String, stored: UInt32, computed: UInt32)
+    case badField(path: String, section: String, field: String, found: String, expected: String)
+    case inconsistentContents(field: String, found: Int, expected: Int)
+    case badCollectionRequest(task: String, reason: String)
+    case incompatibleTasks(reason: String)
+    case taskTooShort(task: String, steps: Int, windowLength: Int)
+    case notFound(path: String)
+    case invalidOption(name: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case let .badMagic(path, found):
+            "\(path): header: magic is \(found), expected \"MTRLDSET\"; this is not an mtrl-dist dataset "
+                + "(or its start is damaged): re-run `mtrl-dist collect`."
+        case let .unsupportedVersion(path, found, supported):
+            "\(path): header: format version \(found), this build reads version \(supported); "
+                + "re-collect the dataset with this build."
+        case let .truncated(path, section, expected, actual):
+            "\(path): \(section) ends after \(actual) of \(expected) bytes; re-copy it or re-run `mtrl-dist collect`."
+        case let .checksumMismatch(path, section, stored, computed):
+            "\(path): \(section): CRC32C is \(hex(computed)), header says \(hex(stored)); the file is corrupted: "
+                + "re-copy it or re-run `mtrl-dist collect`."
+        case let .badField(path, section, field, found, expected):
+            "\(path): \(section): \(field) is \(found), expected \(expected); the file is corrupted or was "
+                + "written by another tool: re-run `mtrl-dist collect`."
+        case let .inconsistentContents(field, found, expected):
+            "dataset contents: \(field) has \(found) values, expected \(expected); fix the code that built it."
+        case let .badCollectionRequest(task, reason):
+            "collect \(task): \(reason)."
+        case let .incompatibleTasks(reason):
+            "sampler: \(reason)."
+        case let .taskTooShort(task, steps, windowLength):
+            "sampler: task \(task) has \(steps) stored steps, fewer than the window length T = \(windowLength); "
+                + "collect more episodes or lower T."
+        case let .invalidOption(name, value, expected):
+            "\(name) is \(value), expected \(expected)."
+        case let .notFound(path):
+            "\(path): no such dataset file or directory; check the path or run `mtrl-dist collect` first."
+        }
+    }
+}
+
+private func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+}

@@ -1,0 +1,63 @@
+import TensorCore
+
+extension TaskBalancedSampler {
+    /// Writes one sample (all T steps, all N slots) into row `row` of `batch`.
+    func fillRow(_ batch: inout AgentBatch, row: Int, entry: PlanEntry, start: Int, permutation: [Int]) {
+        let dataset = datasets[entry.task]
+        let task = dataset.metadata.task
+        let n = task.agentCount, f = task.observationSize
+        let t0 = configuration.timeSteps, slots = agentSlots, d = inputSize, a = actionCount
+        batch.taskIndex[row] = Int32(entry.task)
+        for j in 0..<slots { batch.agentMask[row * slots + j] = permutation[j] < n ? 1 : 0 }
+        dataset.withFlags { flags in
+            for t in 0..<t0 {
+                let step = start + t
+                batch.resets[row * t0 + t] = step > 0 && flags[step - 1] != 0 ? 1 : 0
+            }
+        }
+        dataset.withObservations { source in
+            batch.observations.withUnsafeMutableBufferPointer { target in
+                for t in 0..<t0 {
+                    let step = start + t
+                    for j in 0..<slots {
+                        let out = target.baseAddress! + ((row * t0 + t) * slots + j) * d
+                        out.update(repeating: 0, count: d)
+                        let agent = permutation[j]
+                        guard agent < n else { continue }
+                        out[agent] = 1
+                        (out + slots).update(from: source.baseAddress! + (step * n + agent) * f, count: f)
+                    }
+                }
+            }
+        }
+        dataset.withActions { actions in
+            dataset.withRewards { rewards in
+                for t in 0..<t0 {
+                    let step = start + t
+                    for j in 0..<slots {
+                        let token = (row * t0 + t) * slots + j
+                        let agent = permutation[j]
+                        batch.actions[token] = agent < n ? Int32(actions[step * n + agent]) : 0
+                        batch.rewards[token] = agent < n ? rewards[step] : 0
+                    }
+                }
+            }
+        }
+        dataset.withLegal { legal in
+            batch.legal.withUnsafeMutableBufferPointer { target in
+                for t in 0..<t0 {
+                    let step = start + t
+                    for j in 0..<slots {
+                        let out = target.baseAddress! + ((row * t0 + t) * slots + j) * a
+                        let agent = permutation[j]
+                        if agent < n {
+                            out.update(from: legal.baseAddress! + (step * n + agent) * a, count: a)
+                        } else {
+                            out.update(repeating: 1, count: a)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Layers
+
+/// SwiGLU FFN (spec §2.1): FFN(x) = (swish(x W_gate) ⊙ (x W_lin)) W_out, hidden width E.
+///
+/// Pitfall P2: all three matrices start at zero, so the output and every gradient stay exactly
+/// zero. When all three are zero the module is skipped: the result is identical (0) and the
+/// gradients it would accumulate are exactly 0.
+struct FeedForward {
+    let slices: FeedForwardSlices
+    let gatePre, linear, hidden: Matrix
+
+    init(slices: FeedForwardSlices, maxRows: Int, embedding: Int, workspace: Workspace) {
+        self.slices = slices
+        gatePre = workspace.matrix(maxRows, embedding)
+        linear = workspace.matrix(maxRows, embedding)
+        hidden = workspace.matrix(maxRows, embedding)
+    }
+
+    /// True when any FFN weight is non-zero (the module then has to run).
+    func isActive(_ p: ParameterView) -> Bool {
+        for s in [slices.gate, slices.linear, slices.output] {
+            let w = p.pointer(s)
+            for i in 0..<s.count where w[i] != 0 { return true }
+        }
+        return false
+    }
+
+    /// out += FFN(x).
+    func forward(_ x: Matrix, p: ParameterView, addInto out: Matrix) {
+        let rows = x.rows, e = x.cols
+        MatMul.product(x, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
+        MatMul.product(x, p.matrix(slices.linear), into: linear.prefix(rows: rows))
+        for i in 0..<(rows * e) { hidden.pointer[i] = Activations.swish(gatePre.pointer[i]) * linear.pointer[i] }
+        MatMul.product(hidden.prefix(rows: rows), p.matrix(slices.output), into: out, accumulate: true)
+    }
+
+    /// dX += ∂FFN/∂x · dOut; parameter gradients accumulate. `scratch` is a (rows, E) temporary.
+    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: Matrix, dInput: Matrix) {
+        let rows = x.rows, e = x.cols
+        MatMul.product(hidden.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
+        let dHidden = scratch
+        MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dHidden)
+        // Reuse gatePre / linear storage for their gradients (forward values read first).
+        for i in 0..<(rows * e) {
+            let gp = gatePre.pointer[i], lin = linear.pointer[i], dh = dHidden.pointer[i]
+            gatePre.pointer[i] = dh * lin * Activations.swishDerivative(gp)
+            linear.pointer[i] = dh * Activations.swish(gp)
+        }
+        MatMul.product(x, transposeA: true, gatePre.prefix(rows: rows), into: g.matrix(slices.gate), accumulate: true)
+        MatMul.product(x, transposeA: true, linear.prefix(rows: rows), into: g.matrix(slices.linear), accumulate: true)
+        MatMul.product(gatePre.prefix(rows: rows), p.matrix(slices.gate), transposeB: true, into: dInput, accumulate: true)
+        MatMul.product(linear.prefix(rows: rows), p.matrix(slices.linear), transposeB: true, into: dInput, accumulate: true)
+    }
+}
+
+/// Output head (spec §2.7.3): out = RMSNorm(GELU(x W_1 + b_1)) W_2 + b_2.
+struct OutputHead {
+    let slices: HeadSlices
+    let pre, act, normed: Matrix
+    let rstd: UnsafeMutablePointer<Float>
+
+    init(slices: HeadSlices, maxRows: Int, embedding: Int, workspace: Workspace) {
+        self.slices = slices
+        pre = workspace.matrix(maxRows, embedding)
+        act = workspace.matrix(maxRows, embedding)
+        normed = workspace.matrix(maxRows, embedding)
+        rstd = workspace.floats(maxRows)
+    }
+
+    func forward(_ x: Matrix, p: ParameterView, into out: Matrix) {
+        let rows = x.rows
+        MatMul.product(x, p.matrix(slices.kernel1), into: pre.prefix(rows: rows))
+        RowOps.addBias(p.pointer(slices.bias1), to: pre.prefix(rows: rows))
+        Activations.gelu(pre.prefix(rows: rows), into: act.prefix(rows: rows))
+        RMSNormKernel.forward(act.prefix(rows: rows), scale: p.pointer(slices.norm), into: normed.prefix(rows: rows), rstd: rstd)
+        MatMul.product(normed.prefix(rows: rows), p.matrix(slices.kernel2), into: out)
+        RowOps.addBias(p.pointer(slices.bias2), to: out)
+    }
+
+    /// dX += ∂head/∂x · dOut. `scratch` is a (rows, E) temporary.
+    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: Matrix, dInput: Matrix) {
+        let rows = x.rows
+        MatMul.product(normed.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.kernel2), accumulate: true)
+        RowOps.accumulateColumnSums(dOut, into: g.pointer(slices.bias2))
+        MatMul.product(dOut, p.matrix(slices.kernel2), transposeB: true, into: scratch)
+        RMSNormKernel.backward(scratch, input: act.prefix(rows: rows), scale: p.pointer(slices.norm), rstd: rstd,
+                               into: scratch, accumulate: false, dScale: g.pointer(slices.norm))
+        Activations.geluBackward(scratch, input: pre.prefix(rows: rows), into: scratch)
+        MatMul.product(x, transposeA: true, scratch, into: g.matrix(slices.kernel1), accumulate: true)
+        RowOps.accumulateColumnSums(scratch, into: g.pointer(slices.bias1))
+        MatMul.product(scratch, p.matrix(slices.kernel1), transposeB: true, into: dInput, accumulate: true)
+    }
+}

@@ -1,0 +1,143 @@
+import Layers
+import TensorCore
+
+/// Multi-scale retention, training form (spec §2.3–§2.5), over B samples of L tokens:
+/// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
+///
+/// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
+/// Saves Q, K, V, masked scores, Y, GroupNorm statistics, X_k W_g and the gated Z for backward.
+struct MultiScaleRetention {
+    let slices: RetentionSlices
+    let heads: Int
+    let embedding: Int
+    let causal: Bool
+    let tokens: Int
+    let scoreStride: Int
+    let q, k, v, y, yNorm, gatePre, z: Matrix
+    let scores: UnsafeMutablePointer<Float>
+    let gnMean, gnRstd: UnsafeMutablePointer<Float>
+    let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
+
+    init(slices: RetentionSlices, config: ModelConfig, causal: Bool, maxRows: Int, tokens: Int, workspace: Workspace) {
+        self.slices = slices
+        heads = config.heads
+        embedding = config.embedding
+        self.causal = causal
+        self.tokens = tokens
+        let e = embedding
+        q = workspace.matrix(maxRows, e)
+        k = workspace.matrix(maxRows, e)
+        v = workspace.matrix(maxRows, e)
+        y = workspace.matrix(maxRows, e)
+        yNorm = workspace.matrix(maxRows, e)
+        gatePre = workspace.matrix(maxRows, e)
+        z = workspace.matrix(maxRows, e)
+        scoreStride = AlignedBuffer.paddedCount(tokens * tokens)
+        scores = workspace.floats(maxRows / tokens * heads * scoreStride)
+        gnMean = workspace.floats(maxRows * heads * heads)
+        gnRstd = workspace.floats(maxRows * heads * heads)
+        packed = workspace.matrix(e, 3 * e)
+    }
+
+    private func pack(_ p: ParameterView) {
+        let d = embedding / heads
+        for h in 0..<heads {
+            packed.columns(h * d, d).copy(from: p.matrix(slices.query[h]))
+            packed.columns(embedding + h * d, d).copy(from: p.matrix(slices.key[h]))
+            packed.columns(2 * embedding + h * d, d).copy(from: p.matrix(slices.value[h]))
+        }
+    }
+
+    func scoreMatrix(sample b: Int, head h: Int) -> Matrix {
+        Matrix(scores + (b * heads + h) * scoreStride, rows: tokens, cols: tokens)
+    }
+
+    /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
+    func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
+                 decay: (Int, Int) -> DecayPattern, into out: Matrix) {
+        let e = embedding, d = e / heads, l = tokens
+        pack(p)
+        MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
+        MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
+        MatMul.product(xv, packed.columns(2 * e, e), into: v.prefix(rows: rows))
+        for b in 0..<(rows / l) {
+            for h in 0..<heads {
+                RetentionKernel.forward(
+                    q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
+                    v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scoreMatrix(sample: b, head: h),
+                    into: y.rows(b * l, l).columns(h * d, d))
+            }
+        }
+        GroupNormKernel.forward(y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+                                bias: p.pointer(slices.normBias), into: yNorm.prefix(rows: rows), mean: gnMean, rstd: gnRstd)
+        MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
+        for r in 0..<rows {
+            let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
+            for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
+        }
+        MatMul.product(z.prefix(rows: rows), p.matrix(slices.output), into: out)
+    }
+
+    /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
+    /// `scratch` holds four (B·L, E) matrices and one (L, L) matrix for temporaries.
+    func backward(dOut: Matrix, key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int,
+                  p: ParameterView, g: ParameterView, decay: (Int, Int) -> DecayPattern,
+                  scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
+        let e = embedding, d = e / heads, l = tokens
+        let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
+        MatMul.product(z.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
+        MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
+        // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
+        for r in 0..<rows {
+            let gp = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, dz = dZ.pointer + r * e, dg = dG.pointer + r * e
+            for c in 0..<e {
+                dg[c] = dz[c] * yn[c] * Activations.swishDerivative(gp[c])
+                dz[c] *= Activations.swish(gp[c])
+            }
+        }
+        MatMul.product(xk, transposeA: true, dG, into: g.matrix(slices.gate), accumulate: true)
+        MatMul.product(dG, p.matrix(slices.gate), transposeB: true, into: dKey, accumulate: true)
+        let dY = dG  // dG is consumed
+        GroupNormKernel.backward(dZ, input: y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+                                 mean: gnMean, rstd: gnRstd, into: dY, dScale: g.pointer(slices.normScale),
+                                 dBias: g.pointer(slices.normBias))
+        let dQ = scratch.c.prefix(rows: rows), dK = scratch.d.prefix(rows: rows), dV = dZ
+        for b in 0..<(rows / l) {
+            for h in 0..<heads {
+                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
+                RetentionKernel.backward(
+                    dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                    scores: scoreMatrix(sample: b, head: h), scratch: scratch.scores, dq: cols(dQ), dk: cols(dK), dv: cols(dV))
+            }
+        }
+        let dPacked = scratch.packed
+        MatMul.product(xq, transposeA: true, dQ, into: dPacked.columns(0, e))
+        MatMul.product(xk, transposeA: true, dK, into: dPacked.columns(e, e))
+        MatMul.product(xv, transposeA: true, dV, into: dPacked.columns(2 * e, e))
+        for h in 0..<heads {
+            g.matrix(slices.query[h]).add(dPacked.columns(h * d, d))
+            g.matrix(slices.key[h]).add(dPacked.columns(e + h * d, d))
+            g.matrix(slices.value[h]).add(dPacked.columns(2 * e + h * d, d))
+        }
+        pack(p)
+        MatMul.product(dQ, packed.columns(0, e), transposeB: true, into: dQuery, accumulate: true)
+        MatMul.product(dK, packed.columns(e, e), transposeB: true, into: dKey, accumulate: true)
+        MatMul.product(dV, packed.columns(2 * e, e), transposeB: true, into: dValue, accumulate: true)
+    }
+}
+
+/// Temporaries shared by every retention backward of one network.
+struct RetentionScratch {
+    let a, b, c, d: Matrix
+    let scores: Matrix
+    let packed: Matrix
+
+    init(maxRows: Int, embedding: Int, tokens: Int, workspace: Workspace) {
+        a = workspace.matrix(maxRows, embedding)
+        b = workspace.matrix(maxRows, embedding)
+        c = workspace.matrix(maxRows, embedding)
+        d = workspace.matrix(maxRows, embedding)
+        scores = workspace.matrix(tokens, tokens)
+        packed = workspace.matrix(embedding, 3 * embedding)
+    }
+}

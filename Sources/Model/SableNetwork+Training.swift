@@ -1,0 +1,158 @@
+import Foundation
+import Layers
+import TensorCore
+
+extension SableNetwork {
+    /// Training-form forward pass over `batch` (spec §2.6–§2.7) with `parameters`.
+    public func forward(parameters: ParameterArena, batch: AgentBatch) {
+        let c = config
+        precondition(batch.timeSteps == timeSteps && batch.agentSlots == agentSlots && batch.batchSize <= maxBatch
+                     && batch.inputSize == c.inputSize && batch.actionCount == c.actionCount,
+                     "batch (B \(batch.batchSize), T \(batch.timeSteps), N \(batch.agentSlots), D_o \(batch.inputSize), A \(batch.actionCount)) does not fit network (max B \(maxBatch), T \(timeSteps), N \(agentSlots), D_o \(c.inputSize), A \(c.actionCount))")
+        batchSize = batch.batchSize
+        loadInputs(batch)
+        let rows = rowCount
+        ParameterView.with(parameters) { p in
+            var x = encode(rows: rows, p: p)
+            let rep = x
+            x = actionPre.prefix(rows: rows)
+            MatMul.product(actionTokens.prefix(rows: rows), p.matrix(layout.actionKernel), into: x)
+            Activations.gelu(x, into: actionAct.prefix(rows: rows))
+            decoderNorm.forward(actionAct.prefix(rows: rows), scale: p.pointer(layout.decoderNorm))
+            x = decoderNorm.output.prefix(rows: rows)
+            let decay = decayPattern(causal: true)
+            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay) }
+            policyHead.forward(x, p: p, into: logits)
+            maskIllegal(logits)
+            if let qHead {
+                qHead.forward(x, p: p, into: qLogits)
+                readExpectedQ()
+            }
+        }
+    }
+
+    private func encode(rows: Int, p: ParameterView) -> Matrix {
+        obsNorm.forward(observations.prefix(rows: rows), scale: p.pointer(layout.obsNorm))
+        MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: obsPre.prefix(rows: rows))
+        Activations.gelu(obsPre.prefix(rows: rows), into: obsAct.prefix(rows: rows))
+        var x = obsAct.prefix(rows: rows)
+        let decay = decayPattern(causal: false)
+        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay) }
+        return x
+    }
+
+    private func maskIllegal(_ m: Matrix) {
+        let a = config.actionCount
+        for r in 0..<m.rows {
+            for k in 0..<a where legalMask[r * a + k] == 0 { m[r, k] = Self.maskValue }
+        }
+    }
+
+    /// Q = raw head output (K = 1) or Σ_k softmax_k(z) c_k (HL-Gauss, spec §5); illegal → mask value.
+    private func readExpectedQ() {
+        let a = config.actionCount, k = config.qBins
+        let q = qValues, z = qLogits
+        for r in 0..<q.rows {
+            let zr = z.pointer + r * z.stride
+            for act in 0..<a {
+                if k == 1 { q[r, act] = zr[act]; continue }
+                q[r, act] = Self.expectedQ(zr + act * k, centers: binCenters)
+            }
+        }
+        maskIllegal(q)
+    }
+
+    /// Σ_k softmax(z)_k c_k over the K logits at `z` (spec §5 readout).
+    static func expectedQ(_ z: UnsafePointer<Float>, centers: [Float]) -> Float {
+        let k = centers.count
+        var mx = -Float.infinity
+        for i in 0..<k { mx = max(mx, z[i]) }
+        var sum: Float = 0, dot: Float = 0
+        for i in 0..<k { let e = expf(z[i] - mx); sum += e; dot += e * centers[i] }
+        return dot / sum
+    }
+
+    /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks and the
+    /// per-sample first-visible timesteps of the decay (§2.5).
+    private func loadInputs(_ batch: AgentBatch) {
+        let c = config, rows = rowCount, a = c.actionCount, n = agentSlots, t = timeSteps
+        batch.observations.withUnsafeBufferPointer { src in
+            observations.pointer.update(from: src.baseAddress!, count: rows * c.inputSize)
+        }
+        for i in 0..<(rows * a) { legalMask[i] = batch.legal[i] }
+        let u = actionTokens.prefix(rows: rows)
+        u.zero()
+        for b in 0..<batchSize {
+            var first: Int32 = 0
+            for s in 0..<t {
+                if s > 0 && batch.resets[b * t + s] != 0 { first = Int32(s) }
+                firstVisible[b * t + s] = first
+                var previous = -1
+                for i in 0..<n {
+                    let row = (b * t + s) * n + i
+                    switch c.paddingMode {
+                    case .inert:
+                        guard batch.agentMask[b * n + i] != 0 else { continue }
+                        if previous < 0 { u[row, 0] = 1 } else { u[row, 1 + Int(batch.actions[row - i + previous])] = 1 }
+                        previous = i
+                    case .naive:
+                        if i == 0 { u[row, 0] = 1 } else { u[row, 1 + Int(batch.actions[row - 1])] = 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accumulates into `gradients` the gradient for `logitsGradient` and `qGradient` (written by
+    /// a loss after `forward`, whose activations it reuses). Illegal entries are ignored.
+    public func backward(parameters: ParameterArena, gradients: ParameterArena) {
+        let rows = rowCount, a = config.actionCount, k = config.qBins
+        for r in 0..<rows {
+            for act in 0..<a where legalMask[r * a + act] == 0 {
+                dLogits[r, act] = 0
+                for i in 0..<k { dQLogits[r, act * k + i] = 0 }
+            }
+        }
+        ParameterView.with(parameters) { p in
+            ParameterView.with(gradients) { g in
+                var cur = gradA.prefix(rows: rows), other = gradB.prefix(rows: rows)
+                let spare = gradC.prefix(rows: rows)
+                cur.zero()
+                let top = (decoderBlocks.last?.norm3.output ?? decoderNorm.output).prefix(rows: rows)
+                policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
+                qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
+                let rep = obsRep
+                let dRep = dObsRep.prefix(rows: rows)
+                dRep.zero()
+                let causal = decayPattern(causal: true)
+                for (index, block) in decoderBlocks.enumerated().reversed() {
+                    let input = index == 0 ? decoderNorm.output.prefix(rows: rows) : decoderBlocks[index - 1].norm3.output.prefix(rows: rows)
+                    block.backward(dOut: cur, input: input, obsRep: rep, p: p, g: g, decay: causal, scratch: scratch,
+                                   spare: spare, dObsRep: dRep, dInput: other)
+                    swap(&cur, &other)
+                }
+                decoderNorm.backward(cur, input: actionAct.prefix(rows: rows), scale: p.pointer(layout.decoderNorm),
+                                     dScale: g.pointer(layout.decoderNorm), into: other, accumulate: false)
+                Activations.geluBackward(other, input: actionPre.prefix(rows: rows), into: other)
+                MatMul.product(actionTokens.prefix(rows: rows), transposeA: true, other, into: g.matrix(layout.actionKernel),
+                               accumulate: true)
+                cur = dRep
+                other = gradA.prefix(rows: rows)
+                let full = decayPattern(causal: false)
+                for (index, block) in encoderBlocks.enumerated().reversed() {
+                    let input = index == 0 ? obsAct.prefix(rows: rows) : encoderBlocks[index - 1].norm2.output.prefix(rows: rows)
+                    block.backward(dOut: cur, input: input, sharedNorm: layout.encoderNorm, p: p, g: g, decay: full,
+                                   scratch: scratch, spare: spare, dInput: other)
+                    swap(&cur, &other)
+                }
+                Activations.geluBackward(cur, input: obsPre.prefix(rows: rows), into: cur)
+                MatMul.product(obsNorm.output.prefix(rows: rows), transposeA: true, cur, into: g.matrix(layout.obsKernel),
+                               accumulate: true)
+                let dNormed = dObservations.prefix(rows: rows)
+                MatMul.product(cur, p.matrix(layout.obsKernel), transposeB: true, into: dNormed)
+                obsNorm.backward(dNormed, input: observations.prefix(rows: rows), scale: p.pointer(layout.obsNorm),
+                                 dScale: g.pointer(layout.obsNorm), into: dNormed, accumulate: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Layers
+import TensorCore
+
+/// The Sable encoder–decoder in training form (spec §2), batched over B samples of L = T·N tokens.
+///
+/// `forward` runs the whole window as one chunk (zero initial state, decay with episode resets,
+/// §2.5), keeping every activation in a workspace sized once for `maxBatch`; `backward` then
+/// accumulates into a gradient arena the gradient for the output gradients written into
+/// `logitsGradient` / `qGradient` by a loss.
+///
+/// Shapes (R = B·T·N rows): `logits` (R, A), illegal entries −3.4028235e38; `qValues` (R, A),
+/// the scalar (K = 1) or expected HL-Gauss Q, illegal entries −3.4028235e38; `qLogits` (R, A·K)
+/// the raw Q head output; `obsRep` (R, E).
+public final class SableNetwork: @unchecked Sendable {
+    public let layout: SableLayout
+    public let maxBatch: Int
+    public let timeSteps: Int
+    public let agentSlots: Int
+    /// HL-Gauss bin centres (K values) used to read expected Q; empty for scalar Q.
+    public let binCenters: [Float]
+    /// Samples in the last forward.
+    public internal(set) var batchSize = 0
+
+    let workspace = Workspace()
+    let observations: Matrix
+    let actionTokens: Matrix
+    let obsNorm: NormActivation
+    let obsPre: Matrix
+    let obsAct: Matrix
+    let encoderBlocks: [EncoderBlock]
+    let actionPre: Matrix
+    let actionAct: Matrix
+    let decoderNorm: NormActivation
+    let decoderBlocks: [DecoderBlock]
+    let policyHead: OutputHead
+    let qHead: OutputHead?
+    let logitsStore: Matrix
+    let qLogitsStore: Matrix
+    let qValuesStore: Matrix
+    let legalMask: UnsafeMutablePointer<UInt8>
+    let dLogits: Matrix
+    let dQLogits: Matrix
+    let firstVisible: UnsafeMutablePointer<Int32>
+    let decayPowers: UnsafeMutablePointer<Float>
+    let scratch: RetentionScratch
+    let gradA, gradB, gradC, dObsRep: Matrix
+    let dObservations: Matrix
+
+    /// The mask value for illegal logits and Q (pitfall P12).
+    public static let maskValue: Float = -Float.greatestFiniteMagnitude
+
+    /// - Parameters: `binCenters`: HL-Gauss centres when `config.qBins > 1` (K values).
+    public init(layout: SableLayout, maxBatch: Int, timeSteps: Int, agentSlots: Int, binCenters: [Float] = []) {
+        let c = layout.config
+        precondition(c.qBins == 1 || binCenters.count == c.qBins, "need \(c.qBins) HL-Gauss bin centres, got \(binCenters.count)")
+        self.layout = layout
+        self.maxBatch = maxBatch
+        self.timeSteps = timeSteps
+        self.agentSlots = agentSlots
+        self.binCenters = binCenters
+        let tokens = timeSteps * agentSlots, rows = maxBatch * tokens, e = c.embedding
+        let ws = workspace
+        observations = ws.matrix(rows, c.inputSize)
+        actionTokens = ws.matrix(rows, c.actionCount + 1)
+        obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
+        obsPre = ws.matrix(rows, e)
+        obsAct = ws.matrix(rows, e)
+        encoderBlocks = layout.encoderBlocks.map {
+            EncoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
+        }
+        actionPre = ws.matrix(rows, e)
+        actionAct = ws.matrix(rows, e)
+        decoderNorm = NormActivation(maxRows: rows, cols: e, workspace: ws)
+        decoderBlocks = layout.decoderBlocks.map {
+            DecoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
+        }
+        policyHead = OutputHead(slices: layout.policyHead, maxRows: rows, embedding: e, workspace: ws)
+        qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: rows, embedding: e, workspace: ws) }
+        logitsStore = ws.matrix(rows, c.actionCount)
+        qLogitsStore = ws.matrix(rows, c.qWidth)
+        qValuesStore = ws.matrix(rows, c.actionCount)
+        legalMask = UnsafeMutableRawPointer(ws.floats(rows * c.actionCount)).bindMemory(to: UInt8.self, capacity: rows * c.actionCount)
+        dLogits = ws.matrix(rows, c.actionCount)
+        dQLogits = ws.matrix(rows, c.qWidth)
+        firstVisible = ws.integers(maxBatch * timeSteps)
+        decayPowers = ws.floats(c.heads * timeSteps)
+        scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: tokens, workspace: ws)
+        gradA = ws.matrix(rows, e)
+        gradB = ws.matrix(rows, e)
+        gradC = ws.matrix(rows, e)
+        dObsRep = ws.matrix(rows, e)
+        dObservations = ws.matrix(rows, c.inputSize)
+        let kappas = c.decayRates
+        for h in 0..<c.heads {
+            var w: Float = 1
+            for t in 0..<timeSteps { decayPowers[h * timeSteps + t] = w; w *= kappas[h] }
+        }
+    }
+
+    public var config: ModelConfig { layout.config }
+    /// Rows of the last forward (B·T·N).
+    public var rowCount: Int { batchSize * timeSteps * agentSlots }
+    /// Floats held in the activation workspace.
+    public var workspaceFloats: Int { workspace.floatCount }
+
+    public var logits: Matrix { logitsStore.prefix(rows: rowCount) }
+    public var qValues: Matrix { qValuesStore.prefix(rows: rowCount) }
+    public var qLogits: Matrix { qLogitsStore.prefix(rows: rowCount) }
+    public var obsRep: Matrix {
+        (encoderBlocks.last?.norm2.output ?? obsAct).prefix(rows: rowCount)
+    }
+    /// Shifted action tokens fed to the decoder (R, A+1) (spec §1.5, §7.1).
+    public var decoderInputs: Matrix { actionTokens.prefix(rows: rowCount) }
+    /// Gradient of the loss with respect to the (masked) logits; the loss writes it before `backward`.
+    public var logitsGradient: Matrix { dLogits.prefix(rows: rowCount) }
+    /// Gradient with respect to `qLogits` (= Q itself when K = 1).
+    public var qGradient: Matrix { dQLogits.prefix(rows: rowCount) }
+    /// 1 where action a of row r is legal (R·A bytes) for the last forward.
+    public func isLegal(row: Int, action: Int) -> Bool { legalMask[row * config.actionCount + action] != 0 }
+
+    func decayPattern(causal: Bool) -> (Int, Int) -> DecayPattern {
+        let powers = UnsafePointer(decayPowers), first = UnsafePointer(firstVisible)
+        let t = timeSteps, n = agentSlots
+        return { b, h in DecayPattern(powers: powers + h * t, firstVisible: first + b * t, agents: n, causal: causal) }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Layers
+import TensorCore
+
+/// How an acting policy picks each agent's action (spec §8).
+public enum ActionSelection: String, Codable, Sendable, CaseIterable {
+    /// Sample from π (Oryx, BC-Sable).
+    case sample
+    /// argmax over legal actions of the (expected) Q (CQL-Sable).
+    case greedyQ
+    /// argmax of π (diagnostics).
+    case greedyPolicy
+}
+
+/// The Sable network in acting (recurrent) form for C environment copies of n agents (spec §8).
+///
+/// Per copy it carries three retention states (encoder, decoder-self, decoder-cross), each
+/// (n_block, H, d, d). A step decays every state by κ_h, runs the encoder over the copy's n
+/// agents at once, then the decoder agent by agent, feeding the action just chosen.
+/// Inputs are D_o-wide rows (agent-ID one-hot + features); all n rows are treated as real agents.
+public final class SablePolicy: @unchecked Sendable {
+    public let layout: SableLayout
+    public let copies: Int
+    public let agents: Int
+    public let selection: ActionSelection
+    public let binCenters: [Float]
+
+    let workspace = Workspace()
+    let states: [UnsafeMutablePointer<Float>]  // 3 modules × blocks, each (C, H, d, d)
+    let stateCount: Int
+    let input: Matrix
+    let obsNorm: NormActivation
+    let encoderX, encoderPre, residual, retentionOut: Matrix
+    let encoderRetention: [RecurrentRetention]
+    let encoderFFN: [FeedForward]
+    let obsRep: Matrix
+    let token: Matrix
+    let decoderX, decoderRep, decoderTemp, decoderH, decoderSum: Matrix
+    let selfRetention: [RecurrentRetention]
+    let crossRetention: [RecurrentRetention]
+    let decoderFFN: [FeedForward]
+    let policyHead: OutputHead
+    let qHead: OutputHead?
+    let logitsRow, qLogitsRow: Matrix
+    let rstdScratch: UnsafeMutablePointer<Float>
+    /// Logits and (expected) Q of every agent of the last step, (C·n, A), illegal → mask value.
+    public internal(set) var lastLogits: [Float]
+    public internal(set) var lastQValues: [Float]
+
+    public init(layout: SableLayout, copies: Int, agents: Int, selection: ActionSelection, binCenters: [Float] = []) {
+        let c = layout.config, e = c.embedding
+        precondition(selection != .greedyQ || c.hasQHead, "greedy-Q acting needs a Q head")
+        precondition(c.qBins == 1 || binCenters.count == c.qBins, "need \(c.qBins) bin centres")
+        self.layout = layout
+        self.copies = copies
+        self.agents = agents
+        self.selection = selection
+        self.binCenters = binCenters
+        let ws = workspace, rows = copies * agents
+        stateCount = copies * c.heads * c.headSize * c.headSize
+        states = (0..<(3 * c.blocks)).map { _ in ws.floats(copies * c.heads * c.headSize * c.headSize) }
+        input = ws.matrix(rows, c.inputSize)
+        obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
+        encoderX = ws.matrix(rows, e)
+        encoderPre = ws.matrix(rows, e)
+        residual = ws.matrix(rows, e)
+        retentionOut = ws.matrix(rows, e)
+        encoderRetention = layout.encoderBlocks.map { RecurrentRetention(slices: $0.retention, config: c, maxRows: rows, workspace: ws) }
+        encoderFFN = layout.encoderBlocks.map { FeedForward(slices: $0.feedForward, maxRows: rows, embedding: e, workspace: ws) }
+        obsRep = ws.matrix(rows, e)
+        token = ws.matrix(copies, c.actionCount + 1)
+        decoderX = ws.matrix(copies, e)
+        decoderRep = ws.matrix(copies, e)
+        decoderTemp = ws.matrix(copies, e)
+        decoderH = ws.matrix(copies, e)
+        decoderSum = ws.matrix(copies, e)
+        selfRetention = layout.decoderBlocks.map { RecurrentRetention(slices: $0.selfRetention, config: c, maxRows: copies, workspace: ws) }
+        crossRetention = layout.decoderBlocks.map { RecurrentRetention(slices: $0.crossRetention, config: c, maxRows: copies, workspace: ws) }
+        decoderFFN = layout.decoderBlocks.map { FeedForward(slices: $0.feedForward, maxRows: copies, embedding: e, workspace: ws) }
+        policyHead = OutputHead(slices: layout.policyHead, maxRows: copies, embedding: e, workspace: ws)
+        qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: copies, embedding: e, workspace: ws) }
+        logitsRow = ws.matrix(copies, c.actionCount)
+        qLogitsRow = ws.matrix(copies, c.qWidth)
+        rstdScratch = ws.floats(rows)
+        lastLogits = [Float](repeating: 0, count: rows * c.actionCount)
+        lastQValues = [Float](repeating: 0, count: rows * c.actionCount)
+    }
+
+    public var config: ModelConfig { layout.config }
+
+    /// Zeroes the three retention states of copy `copy` (episode start).
+    public func reset(copy: Int) {
+        let size = config.heads * config.headSize * config.headSize
+        for s in states { (s + copy * size).update(repeating: 0, count: size) }
+    }
+
+    /// Zeroes every copy's state.
+    public func resetAll() { for s in states { s.update(repeating: 0, count: stateCount) } }
+
+    /// The retention state of `copy` for module 0 encoder / 1 decoder-self / 2 decoder-cross, as
+    /// (n_block, H, d, d) values.
+    public func state(copy: Int, module: Int) -> [Float] {
+        let c = config, size = c.heads * c.headSize * c.headSize
+        var out: [Float] = []
+        for b in 0..<c.blocks { out += Array(UnsafeBufferPointer(start: states[module * c.blocks + b] + copy * size, count: size)) }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import TensorCore
+
+extension Trainer {
+    /// Rank 0 writes `checkpoints/latest.ckpt` atomically (parameters, target, Adam state, counters).
+    func saveCheckpoint(update: Int) throws {
+        guard communicator.rank == 0 else { return }
+        let checkpoint = Checkpoint(
+            configJSON: config.json, update: update, adamSteps: engine.optimizer.stepCount, bestScore: bestScore,
+            bestUpdate: bestUpdate, parameters: engine.online.buffer.toArray(), target: engine.target?.buffer.toArray() ?? [],
+            firstMoment: engine.optimizer.firstMoment.toArray(), secondMoment: engine.optimizer.secondMoment.toArray())
+        try checkpoint.write(to: run.latestCheckpoint)
+    }
+
+    /// Rank 0 writes the best parameters so far to `checkpoints/best.ckpt`.
+    func saveBest(update: Int) throws {
+        guard communicator.rank == 0 else { return }
+        let checkpoint = Checkpoint(configJSON: config.json, update: update, adamSteps: engine.optimizer.stepCount,
+                                    bestScore: bestScore, bestUpdate: bestUpdate, parameters: bestParameters, target: [],
+                                    firstMoment: [], secondMoment: [])
+        try checkpoint.write(to: run.bestCheckpoint)
+    }
+
+    /// Loads `latest.ckpt` (every rank reads the same file) and checks it matches this run.
+    func restore() throws {
+        let checkpoint = try Checkpoint.read(from: run.latestCheckpoint)
+        let count = layout.arena.totalCount
+        guard checkpoint.parameters.count == count, checkpoint.firstMoment.count == count, checkpoint.secondMoment.count == count,
+              checkpoint.target.count == (engine.target == nil ? 0 : count)
+        else { throw CheckpointError.layoutMismatch(run.latestCheckpoint, expected: count, found: checkpoint.parameters.count) }
+        var saved = TrainConfig()
+        try saved.loadJSON(text: checkpoint.configJSON, source: run.latestCheckpoint)
+        for key in TrainConfig.resumeInvariantKeys where saved.value(of: key) != config.value(of: key) {
+            throw RunDirectoryError.configMismatch(run.path, key)
+        }
+        engine.online.buffer.copy(from: checkpoint.parameters)
+        engine.target?.buffer.copy(from: checkpoint.target)
+        engine.optimizer.firstMoment.copy(from: checkpoint.firstMoment)
+        engine.optimizer.secondMoment.copy(from: checkpoint.secondMoment)
+        engine.optimizer.stepCount = checkpoint.adamSteps
+        startUpdate = checkpoint.update
+        bestScore = checkpoint.bestScore
+        bestUpdate = checkpoint.bestUpdate
+        if FileManager.default.fileExists(atPath: run.bestCheckpoint), bestUpdate >= 0 {
+            bestParameters = try Checkpoint.read(from: run.bestCheckpoint).parameters
+        } else {
+            bestParameters = checkpoint.parameters
+        }
+        say("resumed \(run.path) at update \(startUpdate) (best so far: update \(bestUpdate))")
+    }
+}

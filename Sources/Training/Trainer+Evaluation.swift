@@ -1,0 +1,86 @@
+import BinaryFormat
+import Distributed
+import Environments
+import Foundation
+import TensorCore
+
+extension Trainer {
+    /// Periodic evaluation (`--eval-episodes` per task) of the current parameters on the training
+    /// and held-out tasks; keeps the best parameters by the `--select-by` split's mean normalised return.
+    func evaluateAndSelect(update: Int) throws {
+        let scores = try evaluator.evaluate(parameters: engine.online, evaluated: tasks.training + tasks.heldOut,
+                                            episodes: config.evalEpisodes, round: update, communicator: communicator)
+        let train = Trainer.meanNormalised(scores, split: .train, tasks: tasks)
+        let test = Trainer.meanNormalised(scores, split: .test, tasks: tasks)
+        let score = config.selectBy == .train ? train : test
+        let improved = score > bestScore || bestUpdate < 0
+        if improved {
+            bestScore = score
+            bestUpdate = update
+            bestParameters = engine.online.buffer.toArray()
+            try saveBest(update: update)
+        }
+        say(String(format: "eval @%d: mean normalised return train %.3f, held-out %.3f%@", update, train, test,
+                   improved ? " (best so far)" : ""))
+        try writeScores(scores, kind: "eval", update: update, extra: [("train_mean", .number(train)), ("test_mean", .number(test))])
+    }
+
+    /// Mean normalised return over the training tasks (`.train`) or the held-out tasks (`.test`).
+    static func meanNormalised(_ scores: [TaskScore], split: SelectionSplit, tasks: TrainingTasks) -> Double {
+        let ids = Set((split == .train ? tasks.training : tasks.heldOut).map(\.id))
+        let values = scores.filter { ids.contains($0.taskID) }.map(\.normalisedReturn).filter { $0.isFinite }
+        return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    func writeScores(_ scores: [TaskScore], kind: String, update: Int, extra: [(String, MetricValue)]) throws {
+        var fields: [(String, MetricValue)] = [("update", .number(Double(update)))] + extra
+        for s in scores { fields.append(("norm/\(s.taskID)", .number(s.normalisedReturn))) }
+        for s in scores { fields.append(("return/\(s.taskID)", .number(s.meanReturn))) }
+        try log?.write(kind: kind, fields: fields)
+    }
+
+    /// Final evaluation of the best parameters (`--final-eval-episodes`, the paper's 320), the random
+    /// policy's scores on the same tasks, and `final.json`.
+    func finish(tokens: Int, elapsed: Double, allReduceSeconds: Double) throws {
+        let evaluated = tasks.training + tasks.heldOut
+        var scores: [TaskScore] = []
+        var random: [TaskScore] = []
+        if config.finalEvalEpisodes > 0 {
+            let best = ParameterArena(layout: layout.arena)
+            best.buffer.copy(from: bestParameters)
+            scores = try evaluator.evaluate(parameters: best, evaluated: evaluated, episodes: config.finalEvalEpisodes,
+                                            round: -1, communicator: communicator)
+            random = try randomPolicyScores(evaluated)
+            try writeScores(scores, kind: "final", update: bestUpdate, extra: [])
+        }
+        var checksum: UInt64 = 0
+        engine.online.buffer.withUnsafeBufferPointer { checksum = StableHash.hash($0) }
+        guard communicator.rank == 0 else { return }
+        let report = FinalReport(
+            updates: config.steps, bestUpdate: bestUpdate, selectBy: config.selectBy.rawValue,
+            parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
+            allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
+            elapsedSeconds: elapsed, ranks: rankCount, scores: scores, randomScores: random, tasks: tasks)
+        try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
+        print(report.text)
+        fflush(nil)
+    }
+
+    /// The uniformly random legal policy on the same tasks (episodes split across ranks).
+    func randomPolicyScores(_ evaluated: [TaskSpec]) throws -> [TaskScore] {
+        var totals = [Double](repeating: 0, count: evaluated.count)
+        let episodes = config.finalEvalEpisodes
+        let mine = (0..<episodes).filter { $0 % communicator.size == communicator.rank }.count
+        for (index, task) in evaluated.enumerated() where mine > 0 {
+            let stats = EpisodeRunner.run(task: task, episodes: mine, epsilon: 1, seed: UInt64(config.seed * 7919 + communicator.rank))
+            totals[index] = stats.returns.reduce(0, +)
+        }
+        try communicator.allReduceSum(&totals)
+        return evaluated.enumerated().map { index, task in
+            let mean = totals[index] / Double(episodes)
+            let reference = evaluator.references.returns[task.id]
+            return TaskScore(taskID: task.id, split: task.split, episodes: episodes, meanReturn: mean,
+                             normalisedReturn: reference.map { $0 != 0 ? mean / $0 : .nan } ?? .nan)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import BinaryFormat
+import Distributed
+import Foundation
+import TensorCore
+
+/// How a call of `Trainer.train` ended.
+public enum TrainingOutcome: Equatable, Sendable {
+    /// All updates done, final evaluation written.
+    case completed
+    /// A signal arrived; a checkpoint was written (exit code 75: requeue and resume).
+    case checkpointedOnSignal
+    /// `--dump-gradient` wrote the first update's gradient.
+    case dumpedGradient
+}
+
+extension Trainer {
+    /// Runs updates from the current one to `config.steps`, with logging, checksums, checkpoints
+    /// and evaluations, then the final evaluation of the best parameters.
+    /// - Parameter dumpGradientPath: write the all-reduced gradient of the first update there and stop.
+    public func train(dumpGradientPath: String? = nil) throws -> TrainingOutcome {
+        SignalFlag.install()
+        let start = DispatchTime.now().uptimeNanoseconds
+        say("mtrl-dist train: \(config.algo.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
+            + "\(rankCount) rank(s)\(rankCount != communicator.size ? " simulated in one process" : ""), "
+            + "\(parameterCount) parameters, D_o \(tasks.inputSize) (N_max \(tasks.agentSlots))")
+        say(MachineInfo.current().summary)
+        if let hint = MachineInfo.current().kernelHint { say(hint) }
+        say(config.resolvedText.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n"))
+        if startUpdate == 0 && config.evalEvery > 0 && dumpGradientPath == nil { try evaluateAndSelect(update: 0) }
+
+        var tokens = 0
+        var allReduceSeconds = 0.0
+        var windowStart = DispatchTime.now().uptimeNanoseconds
+        var windowTokens = 0
+        for update in startUpdate..<config.steps {
+            let losses = try engine.computeGradients(update: update)
+            if let dumpGradientPath {
+                if communicator.rank == 0 { try writeGradient(to: dumpGradientPath) }
+                try communicator.barrier()
+                return .dumpedGradient
+            }
+            let norm = engine.apply()
+            tokens += losses.agentTokens
+            windowTokens += losses.agentTokens
+            allReduceSeconds += engine.lastAllReduceSeconds
+            let done = update + 1
+            if done % config.logEvery == 0 || done == config.steps {
+                let now = DispatchTime.now().uptimeNanoseconds
+                let rate = Double(windowTokens) / max(1e-9, Double(now - windowStart) / 1e9)
+                try logUpdate(done, losses: losses, gradientNorm: norm, tokensPerSecond: rate,
+                              elapsed: Double(now - start) / 1e9)
+                windowStart = now
+                windowTokens = 0
+            }
+            if config.checksumEvery > 0 && done % config.checksumEvery == 0 {
+                try engine.online.buffer.withUnsafeBufferPointer { try communicator.checkIdentical(parameters: $0) }
+            }
+            if config.evalEvery > 0 && done % config.evalEvery == 0 { try evaluateAndSelect(update: done) }
+            if config.checkpointEvery > 0 && done % config.checkpointEvery == 0 { try saveCheckpoint(update: done) }
+            if try signalReceived() {
+                try saveCheckpoint(update: done)
+                say("signal received: checkpoint written at update \(done); exiting with code \(SignalFlag.checkpointedExitCode) so the job can be requeued")
+                return .checkpointedOnSignal
+            }
+        }
+        try saveCheckpoint(update: config.steps)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try finish(tokens: tokens, elapsed: elapsed, allReduceSeconds: allReduceSeconds)
+        return .completed
+    }
+
+    /// Whether any rank received SIGTERM/SIGUSR1 (all ranks agree, so all stop at the same update).
+    func signalReceived() throws -> Bool {
+        var flag = [Double(SignalFlag.received != 0 ? 1 : 0)]
+        try communicator.allReduceMax(&flag)
+        return flag[0] > 0
+    }
+
+    func logUpdate(_ update: Int, losses: UpdateLosses, gradientNorm: Double, tokensPerSecond: Double, elapsed: Double) throws {
+        let perTask = tasks.training.indices.map { losses.critic[$0] * config.criticCoef + losses.policy[$0] + losses.conservative[$0] * config.cqlWeight }
+        let remaining = Double(config.steps - update) * elapsed / Double(max(1, update - startUpdate))
+        let critic = losses.critic.reduce(0, +) / Double(tasks.training.count)
+        let policy = losses.policy.reduce(0, +) / Double(tasks.training.count)
+        let conservative = losses.conservative.reduce(0, +) / Double(tasks.training.count)
+        say(String(format: "update %d/%d  loss %.4f  critic %.4f  policy %.4f  cql %.4f  |g| %.3f  %.0f agent-tokens/s  ETA %@",
+                   update, config.steps, losses.total, critic, policy, conservative, gradientNorm, tokensPerSecond,
+                   Trainer.duration(remaining))
+            + "\n  per-task loss: " + zip(tasks.training, perTask).map { "\($0.id) \(String(format: "%.3f", $1))" }.joined(separator: ", "))
+        var fields: [(String, MetricValue)] = [
+            ("update", .number(Double(update))), ("loss", .number(losses.total)), ("critic", .number(critic)),
+            ("policy", .number(policy)), ("cql", .number(conservative)), ("grad_norm", .number(gradientNorm)),
+            ("agent_tokens_per_s", .number(tokensPerSecond)), ("elapsed_s", .number(elapsed)),
+        ]
+        for (task, value) in zip(tasks.training, perTask) { fields.append(("loss/\(task.id)", .number(value))) }
+        try log?.write(kind: "train", fields: fields)
+    }
+
+    /// "1h02m", "3m12s", "45s".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
+        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s)s"
+    }
+
+    /// Raw little-endian Float32 of the all-reduced gradient, in arena order.
+    func writeGradient(to path: String) throws {
+        let bytes = engine.gradients.buffer.withUnsafeBufferPointer { Array(UnsafeRawBufferPointer($0)) }
+        try AtomicFile.write(bytes, to: path)
+        say("wrote the all-reduced gradient of update \(startUpdate) (\(engine.gradients.buffer.count) floats) to \(path)")
+    }
+}

@@ -1,0 +1,155 @@
+import Datasets
+import Distributed
+import Foundation
+import Losses
+import Model
+import TensorCore
+
+/// One optimiser update of the multi-task objective, distributed as spec §4.4 prescribes.
+///
+/// Every rank builds the same plan, samples only its own entries (`TaskSharding`), and then:
+/// 1. all-reduce (sum) the per-task valid-token counts;
+/// 2. (Oryx) forward, all-reduce (max) the ICQ maxima, all-reduce (sum) the shifted exponential
+///    sums and valid-sample counts, so ICQ groups split across ranks normalise exactly;
+/// 3. backward of the local surrogate (1/M)·Σ_τ Σ_local m·ℓ / n_τ, then one bucketed all-reduce
+///    (sum) of the flat gradient arena; the sum is the gradient of Eq. 1 on the whole batch;
+/// 4. global-norm clipping of the summed gradient, Adam, then Polyak for the target network.
+///
+/// `shares` are the rank indices this process computes: its own rank under MPI, or all R ranks one
+/// after another for `--simulate-ranks R` (then `communicator` is single-process and the shares'
+/// contributions are combined here exactly as the all-reduces would).
+public final class UpdateEngine {
+    public let sampler: TaskBalancedSampler
+    public let loss: SableLoss
+    public let online: ParameterArena
+    public let target: ParameterArena?
+    public let gradients: ParameterArena
+    public let optimizer: AdamOptimizer
+    let communicator: any Communicator
+    let reducer: GradientAllReduce
+    let shares: [Int]
+    let rankCount: Int
+    let batchSize: Int
+    let batching: BatchingMode
+    let seed: UInt64
+    let costs: [Double]
+    let maxGradNorm: Float
+    let tau: Float
+    private var batches: [Int: AgentBatch] = [:]
+    /// Seconds spent in the gradient all-reduce during the last update.
+    public private(set) var lastAllReduceSeconds = 0.0
+
+    public init(sampler: TaskBalancedSampler, loss: SableLoss, online: ParameterArena, target: ParameterArena?,
+                optimizer: AdamOptimizer, communicator: any Communicator, shares: [Int], rankCount: Int, batchSize: Int,
+                batching: BatchingMode, seed: UInt64, costs: [Double], maxGradNorm: Float, tau: Float) {
+        self.sampler = sampler
+        self.loss = loss
+        self.online = online
+        self.target = target
+        self.optimizer = optimizer
+        self.communicator = communicator
+        self.shares = shares
+        self.rankCount = rankCount
+        self.batchSize = batchSize
+        self.batching = batching
+        self.seed = seed
+        self.costs = costs
+        self.maxGradNorm = maxGradNorm
+        self.tau = tau
+        gradients = ParameterArena(layout: online.layout)
+        reducer = GradientAllReduce(communicator: communicator, count: online.layout.totalCount)
+    }
+
+    /// The plan entries rank `rank` samples at `update`.
+    public func entries(update: Int, rank: Int) -> [PlanEntry] {
+        let plan = sampler.plan(mode: batching, update: update, batchSize: batchSize)
+        let mine = TaskSharding.entries(forRank: rank, rankCount: rankCount, entryTasks: plan.entries.map(\.task), costs: costs)
+        return mine.map { plan.entries[$0] }
+    }
+
+    /// Fills (and caches by size) the batch of `rank`'s entries at `update`; nil when it has none.
+    func batch(update: Int, rank: Int) -> AgentBatch? {
+        let mine = entries(update: update, rank: rank)
+        guard !mine.isEmpty else { return nil }
+        var batch = batches.removeValue(forKey: mine.count) ?? sampler.makeBatch(batchSize: mine.count)
+        sampler.fill(&batch, update: update, entries: mine)
+        batches[mine.count] = batch
+        return batch
+    }
+
+    /// Computes the all-reduced gradient of update `update` into `gradients` and returns the loss
+    /// report summed over ranks. Does not step the optimiser (see `apply`).
+    public func computeGradients(update: Int) throws -> UpdateLosses {
+        let local = shares.map { batch(update: update, rank: $0) }
+        let m = loss.config.taskCount
+        var counts = [Double](repeating: 0, count: 3 * m)
+        for b in local.compactMap({ $0 }) { add(&counts, loss.localCounts(batch: b)) }
+        try communicator.allReduceSum(&counts)
+        let present = SableLoss.presentTaskCount(globalCounts: counts)
+
+        var maxima: [Float] = []
+        var sums: [Float] = []
+        let needsICQ = loss.config.kind == .oryx
+        if needsICQ {
+            maxima = [Float](repeating: -.infinity, count: 2 * loss.icqGroupCount * loss.network.timeSteps * loss.network.agentSlots)
+            for b in local.compactMap({ $0 }) {
+                forward(b)
+                let mine = loss.icqMaxima()
+                for k in maxima.indices { maxima[k] = max(maxima[k], mine[k]) }
+            }
+            try communicator.allReduceMax(&maxima)
+            sums = [Float](repeating: 0, count: maxima.count / 2 * 3)
+            for b in local.compactMap({ $0 }) {
+                if shares.count > 1 { forward(b) }
+                add(&sums, loss.icqSums(globalMaxima: maxima))
+            }
+            try communicator.allReduceSum(&sums)
+        }
+
+        gradients.zero()
+        var pieces = [Double](repeating: 0, count: 3 * m + 2)
+        for b in local.compactMap({ $0 }) {
+            if !needsICQ || shares.count > 1 { forward(b) }
+            let report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
+                                       parameters: online, gradients: gradients)
+            let realAgents = b.agentMask.reduce(0) { $0 + Double($1) }
+            add(&pieces, report.critic + report.policy + report.conservative + [report.total, realAgents * Double(b.timeSteps)])
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        try gradients.buffer.withUnsafeMutableBufferPointer { try reducer.allReduce($0) }
+        lastAllReduceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try communicator.allReduceSum(&pieces)
+        return UpdateLosses(critic: Array(pieces[0..<m]), policy: Array(pieces[m..<(2 * m)]),
+                            conservative: Array(pieces[(2 * m)..<(3 * m)]), total: pieces[3 * m],
+                            agentTokens: Int(pieces[3 * m + 1]))
+    }
+
+    /// Clips the summed gradient, steps Adam, then moves the target network (spec §4.1 step 6, P14, P18).
+    /// - Returns: the gradient's global norm before clipping.
+    @discardableResult
+    public func apply() -> Double {
+        let (norm, _) = ArenaMath.clipGlobalNorm(gradients.buffer, maxNorm: maxGradNorm)
+        optimizer.step(parameters: online.buffer, gradients: gradients.buffer)
+        if let target { ArenaMath.polyakUpdate(target: target.buffer, online: online.buffer, tau: tau) }
+        return norm
+    }
+
+    private func forward(_ batch: AgentBatch) {
+        loss.forward(batch: batch, online: online, target: loss.config.kind == .bc ? nil : target)
+    }
+
+    private func add<T: FloatingPoint>(_ total: inout [T], _ part: [T]) {
+        precondition(total.count == part.count, "reduction sizes differ: \(total.count) vs \(part.count)")
+        for k in total.indices { total[k] += part[k] }
+    }
+}
+
+/// Loss values of one update, summed over ranks (spec §4.4: per-task means, Eq. 1 total).
+public struct UpdateLosses: Sendable {
+    public var critic: [Double]
+    public var policy: [Double]
+    public var conservative: [Double]
+    public var total: Double
+    /// Valid agent-tokens of the whole minibatch (policy mask m: B·T·n summed over samples).
+    public var agentTokens: Int
+}

@@ -1,0 +1,93 @@
+import Datasets
+import Distributed
+import Environments
+import Foundation
+import OptionParsing
+import Training
+
+/// `mtrl-dist collect`: offline datasets with the heuristic at K quality stages; tasks split across ranks.
+enum CollectCommand: Command {
+    static let spec = CommandSpec(
+        name: "collect", summary: "Record offline datasets (heuristic, epsilon 1.0 → 0.05 in K stages) for tasks.",
+        options: [
+            .value("task", "ID", "One task (or a comma-separated list)."),
+            .value("env", "E", "All tasks of an environment's --split instead of --task."),
+            .value("split", "S", "With --env: train, test or spare.", default: "train"),
+            .value("episodes", "N", "Episodes per task (a multiple of --stages).", default: "200"),
+            .value("stages", "K", "Quality stages.", default: "10"),
+            .value("out", "DIR", "Output directory (files go to DIR/<env>/<task>.mtds).", required: true),
+            .value("seed", "S", "Seed.", default: "0"),
+            .value("reference-episodes", "N", "Episodes of the heuristic (epsilon 0.05) per held-out test task for its reference return.",
+                   default: "100"),
+        ],
+        discussion: "Under mpirun the tasks are dealt round-robin to ranks. Also writes DIR/<env>/reference-returns.tsv "
+            + "(reference return per task: collected tasks from their best stage, test tasks by playing the heuristic).")
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        let tasks: [TaskSpec]
+        if let list = options.string("task") {
+            tasks = try list.split(separator: ",").map { try TaskRegistry.task(id: String($0)) }
+        } else if let kind = try options.choice("env", as: EnvironmentKind.self) {
+            tasks = TaskRegistry.tasks(kind: kind, split: try options.choice("split", as: TaskSplit.self) ?? .train)
+        } else {
+            throw OptionError.missingRequired(command: spec.name, option: "task or --env")
+        }
+        let episodes = try options.int("episodes", in: 1...10_000_000) ?? 200
+        let stages = try options.int("stages", in: 1...1000) ?? 10
+        let seed = UInt64(try options.int("seed", in: 0...Int.max) ?? 0)
+        let referenceEpisodes = try options.int("reference-episodes", in: 0...1_000_000) ?? 100
+        let out = try options.requiredString("out")
+        let world = try MPICommunicator.world()
+        do {
+            try collect(tasks: tasks, episodes: episodes, stages: stages, seed: seed, referenceEpisodes: referenceEpisodes,
+                        out: out, world: world)
+            try world.finalize()
+            return 0
+        } catch {
+            if world.size > 1 { world.abort(message: "\(error)") }
+            throw error
+        }
+    }
+
+    static func collect(tasks: [TaskSpec], episodes: Int, stages: Int, seed: UInt64, referenceEpisodes: Int, out: String,
+                        world: MPICommunicator) throws {
+        let kinds = Set(tasks.map(\.kind))
+        // Reference returns: collected tasks and, per environment, its test tasks not collected here.
+        var referenceTasks: [TaskSpec] = tasks
+        for kind in kinds {
+            let collected = Set(tasks.map(\.id))
+            referenceTasks += TaskRegistry.tasks(kind: kind, split: .test).filter { !collected.contains($0.id) }
+        }
+        var references = [Double](repeating: 0, count: referenceTasks.count)
+        for (index, task) in referenceTasks.enumerated() where index % world.size == world.rank {
+            let start = Date()
+            if index < tasks.count {
+                let summary = try DatasetCollector.collectAndWrite(task: task, episodes: episodes, stages: stages,
+                                                                   seed: seed &+ UInt64(index) &* 1_000_003, directory: out)
+                references[index] = summary.referenceReturn
+                print(String(format: "[rank %d] %@: %d episodes, %d transitions, reference return %.4f, %.1f MB, %.1f s",
+                             world.rank, task.id, summary.episodes, summary.transitions, summary.referenceReturn,
+                             Double(summary.fileBytes ?? 0) / 1e6, Date().timeIntervalSince(start)))
+            } else if referenceEpisodes > 0 {
+                let stats = EpisodeRunner.run(task: task, episodes: referenceEpisodes, epsilon: DatasetCollector.finalEpsilon,
+                                              seed: seed &+ UInt64(index) &* 1_000_003)
+                references[index] = stats.meanReturn
+                print(String(format: "[rank %d] %@: reference return %.4f (heuristic, epsilon %.2f, %d episodes)", world.rank,
+                             task.id, stats.meanReturn, DatasetCollector.finalEpsilon, referenceEpisodes))
+            }
+            fflush(nil)
+        }
+        try world.allReduceSum(&references)
+        guard world.rank == 0 else { return }
+        for kind in kinds {
+            let path = ReferenceReturnTable.path(dataDirectory: out, environment: kind.rawValue)
+            try FileManager.default.createDirectory(atPath: "\(out)/\(kind.rawValue)", withIntermediateDirectories: true)
+            var table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
+            for (task, value) in zip(referenceTasks, references) where task.kind == kind && (value != 0 || table.returns[task.id] == nil) {
+                table.returns[task.id] = value
+            }
+            try table.write(path: path)
+            print("wrote \(path) (\(table.returns.count) tasks)")
+        }
+    }
+}
