@@ -68,11 +68,12 @@ public final class Tape: @unchecked Sendable {
     ///   - seed: d(objective)/d(output), same shape; nil means all ones (e.g. a scalar loss).
     public func backward(from output: Variable, seed: Tensor? = nil) {
         precondition(output.requiresGradient, "backward(from:) needs a variable that depends on a parameter or input")
-        let dOut = gradientTarget(of: output)!
+        let (dOut, beta) = gemmTarget(of: output)!
         if let seed {
             precondition(seed.count == output.value.count, "backward seed \(seed.shape) vs output \(output.shape)")
-            Kernels.add(seed, into: dOut)
+            if beta == 0 { Kernels.copy(seed, into: dOut) } else { Kernels.add(seed, into: dOut) }
         } else {
+            if beta == 0 { dOut.fill(0) }
             Kernels.addScalar(1, into: dOut)
         }
         var index = output.nodeIndex
