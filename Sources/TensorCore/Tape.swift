@@ -10,6 +10,8 @@
 /// arena. `reset` keeps all memory (workspace blocks, node storage), so a fixed-shape training
 /// loop stops allocating after its first step.
 ///
+/// Not thread-safe: one tape per thread (rank), used from one thread at a time.
+///
 /// Properties: a variable's gradient is created on first need (zeroed, or written with
 /// GEMM beta 0); nodes unreachable from the output are never visited.
 public final class Tape: @unchecked Sendable {
