@@ -127,7 +127,9 @@ public enum DatasetWriter {
     private static func checkBounds(_ c: DatasetContents) throws {
         func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
-                throw DatasetError.inconsistentContents(field: field, found: value, expected: value < range.lowerBound ? range.lowerBound : range.upperBound)
+                throw DatasetError.inconsistentContents(
+                    field: field, found: value, expected: value < range.lowerBound ? range.lowerBound : range.upperBound
+                )
             }
         }
         try check("agent count", c.task.agentCount, 1...DatasetLayout.maxAgents)

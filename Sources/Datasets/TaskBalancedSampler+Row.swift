@@ -5,8 +5,12 @@ extension TaskBalancedSampler {
     func fillRow(_ batch: inout AgentBatch, row: Int, entry: PlanEntry, start: Int, permutation: [Int]) {
         let dataset = datasets[entry.task]
         let task = dataset.metadata.task
-        let n = task.agentCount, f = task.observationSize
-        let t0 = configuration.timeSteps, slots = agentSlots, d = inputSize, a = actionCount
+        let n = task.agentCount
+        let f = task.observationSize
+        let t0 = configuration.timeSteps
+        let slots = agentSlots
+        let d = inputSize
+        let a = actionCount
         batch.taskIndex[row] = Int32(entry.task)
         for j in 0..<slots { batch.agentMask[row * slots + j] = permutation[j] < n ? 1 : 0 }
         dataset.withFlags { flags in

@@ -3,11 +3,16 @@ import Environments
 import Foundation
 import Testing
 
-private let toyTask = TaskDescription(id: "scripted", environment: "toy", split: "train", parameters: "{}", agentCount: 3, observationSize: 4, actionCount: 5)
+private let toyTask = TaskDescription(
+    id: "scripted", environment: "toy", split: "train", parameters: "{}", agentCount: 3, observationSize: 4,
+    actionCount: 5)
 
-private func collect(copies: Int = 4, episodes: Int = 30, stages: Int = 3, seed: UInt64 = 5) throws -> (DatasetContents, CollectionSummary) {
+private func collect(copies: Int = 4, episodes: Int = 30, stages: Int = 3, seed: UInt64 = 5) throws -> (
+    DatasetContents, CollectionSummary
+) {
     try DatasetCollector.collect(
-        environment: ScriptedEnvironment(copies: copies, agents: 3, timeLimit: 9), task: toyTask, episodes: episodes, stages: stages, seed: seed)
+        environment: ScriptedEnvironment(copies: copies, agents: 3, timeLimit: 9), task: toyTask, episodes: episodes,
+        stages: stages, seed: seed)
 }
 
 @Test func collectedEpisodesAreWholeAndInOrder() throws {
@@ -25,7 +30,9 @@ private func collect(copies: Int = 4, episodes: Int = 30, stages: Int = 3, seed:
             for i in 0..<3 {
                 let row = Array(contents.observations[((step * 3 + i) * 4)..<((step * 3 + i + 1) * 4)])
                 #expect(row == [Float(k), Float(i), Float(seedMark), 0.5], "episode \(e) step \(k) agent \(i)")
-                #expect(contents.legal[(step * 3 + i) * 5 + Int(contents.actions[step * 3 + i])] == 1, "episode \(e) step \(k): stored action is legal")
+                #expect(
+                    contents.legal[(step * 3 + i) * 5 + Int(contents.actions[step * 3 + i])] == 1,
+                    "episode \(e) step \(k): stored action is legal")
                 let legalRow = (0..<5).map { contents.legal[(step * 3 + i) * 5 + $0] == 1 }
                 #expect(legalRow == (0..<5).map { env.isLegal(action: $0, step: k, agent: i) })
             }
@@ -37,7 +44,8 @@ private func collect(copies: Int = 4, episodes: Int = 30, stages: Int = 3, seed:
         if episode.length < 9 {
             #expect(contents.flags[last] == StepFlag.terminal, "episode \(e) ends before the limit: terminal")
         } else {
-            #expect([StepFlag.terminal, StepFlag.truncated].contains(contents.flags[last]), "episode \(e) at the limit")
+            #expect(
+                [StepFlag.terminal, StepFlag.truncated].contains(contents.flags[last]), "episode \(e) at the limit")
         }
         let total = contents.rewards[steps].reduce(0.0) { $0 + Double($1) }
         #expect(abs(episode.totalReturn - total) < 1e-9)
@@ -72,8 +80,11 @@ private func collect(copies: Int = 4, episodes: Int = 30, stages: Int = 3, seed:
     #expect(throws: DatasetError.self) { try collect(episodes: 31, stages: 3) }
     #expect(throws: DatasetError.self) { try collect(episodes: 2, stages: 3) }
     #expect(throws: DatasetError.self) { try collect(episodes: 3, stages: 0) }
-    let wrong = TaskDescription(id: "x", environment: "toy", split: "train", parameters: "", agentCount: 2, observationSize: 4, actionCount: 5)
+    let wrong = TaskDescription(
+        id: "x", environment: "toy", split: "train", parameters: "", agentCount: 2, observationSize: 4, actionCount: 5)
     #expect(throws: DatasetError.self) {
-        try DatasetCollector.collect(environment: ScriptedEnvironment(copies: 2, agents: 3, timeLimit: 5), task: wrong, episodes: 4, stages: 2, seed: 1)
+        try DatasetCollector.collect(
+            environment: ScriptedEnvironment(copies: 2, agents: 3, timeLimit: 5), task: wrong, episodes: 4, stages: 2,
+            seed: 1)
     }
 }

@@ -53,7 +53,10 @@ private func open(_ bytes: [UInt8], at path: String) throws -> DatasetFile {
         try open(Array(s.bytes.prefix(10)), at: path)
     }
     let observationBytes = 37 * 3 * 5 * 4
-    #expect(throws: DatasetError.truncated(path: path, section: "observations", expectedBytes: observationBytes, actualBytes: 100)) {
+    #expect(
+        throws: DatasetError.truncated(
+            path: path, section: "observations", expectedBytes: observationBytes, actualBytes: 100)
+    ) {
         try open(Array(s.bytes.prefix(s.observationsOffset + 100)), at: path)
     }
     #expect(throws: DatasetError.self) { try open(Array(s.bytes.dropLast()), at: path) }
@@ -107,19 +110,24 @@ private func exercise(_ file: DatasetFile) throws {
     let s = try Specimen(directory: dir)
     let path = dir + "/fuzz.mtds"
     var rng = SeededGenerator(state: 2024)
-    var opened = [0, 0, 0, 0], refused = [0, 0, 0, 0]
+    var opened = [0, 0, 0, 0]
+    var refused = [0, 0, 0, 0]
     for trial in 0..<2000 {
         let kind = trial % 4
         var bytes = s.bytes
         switch kind {
         case 0:  // random bit flips anywhere
-            for _ in 0..<Int.random(in: 1...4, using: &rng) { bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= 1 << UInt8.random(in: 0...7, using: &rng) }
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= 1 << UInt8.random(in: 0...7, using: &rng)
+            }
         case 1:  // random truncation
             bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &rng)))
         case 2:  // random header values, with a valid header checksum
             let width = [1, 4, 8].randomElement(using: &rng)!
             let at = Int.random(in: 20...(20 + s.headerLength - width), using: &rng)
-            for k in 0..<width { bytes[at + k] = Bool.random(using: &rng) ? UInt8.random(in: 0...255, using: &rng) : [0, 0xFF, 1][k % 3] }
+            for k in 0..<width {
+                bytes[at + k] = Bool.random(using: &rng) ? UInt8.random(in: 0...255, using: &rng) : [0, 0xFF, 1][k % 3]
+            }
             bytes = s.withFixedHeaderChecksum(bytes)
         default:  // trailing garbage
             bytes += (0..<Int.random(in: 1...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -128,7 +136,9 @@ private func exercise(_ file: DatasetFile) throws {
             let file = try open(bytes, at: path)
             try exercise(file)
             opened[kind] += 1
-            if kind != 2 { #expect(file.contents() == s.contents, "trial \(trial) kind \(kind) opened with different contents") }
+            if kind != 2 {
+                #expect(file.contents() == s.contents, "trial \(trial) kind \(kind) opened with different contents")
+            }
         } catch is DatasetError {
             refused[kind] += 1
         } catch is BinaryFormatError {

@@ -12,7 +12,9 @@ import Testing
     #expect(text.contains("episodes 6, transitions 37") && text.contains("episodes 4, transitions 8"))
     #expect(text.contains("total: 2 tasks, 10 episodes, 45 transitions"))
     #expect(try DatasetInspector.datasetPaths(at: dir) == [dir + "/toy/alpha.mtds", dir + "/toy/beta.mtds"])
-    #expect(throws: DatasetError.notFound(path: dir + "/missing")) { try DatasetInspector.inspect(path: dir + "/missing") }
+    #expect(throws: DatasetError.notFound(path: dir + "/missing")) {
+        try DatasetInspector.inspect(path: dir + "/missing")
+    }
 }
 
 @Test func verifyReportsTheCorruptedFileAndItsSection() throws {
@@ -39,20 +41,27 @@ func subsampleKeepsAFractionOfEveryStage(fraction: Double) throws {
     try smaller.validate()
     #expect(smaller.referenceReturn == original.referenceReturn)
     for stage in 0..<4 {
-        #expect(smaller.episodes.filter { $0.qualityStage == stage }.count == max(1, Int((fraction * 10).rounded())), "stage \(stage) fraction \(fraction)")
+        #expect(
+            smaller.episodes.filter { $0.qualityStage == stage }.count == max(1, Int((fraction * 10).rounded())),
+            "stage \(stage) fraction \(fraction)")
     }
     // Every kept episode is an original episode, data and all, in the original order.
     var cursor = 0
     for kept in smaller.episodes {
         let n = 3 * 5
         let keptObs = Array(smaller.observations[(kept.start * n)..<((kept.start + kept.length) * n)])
-        let match = try #require(original.episodes[cursor...].firstIndex { e in
-            e.length == kept.length && e.totalReturn == kept.totalReturn
-                && Array(original.observations[(e.start * n)..<((e.start + e.length) * n)]) == keptObs
-        }, "fraction \(fraction)")
+        let match = try #require(
+            original.episodes[cursor...].firstIndex { e in
+                e.length == kept.length && e.totalReturn == kept.totalReturn
+                    && Array(original.observations[(e.start * n)..<((e.start + e.length) * n)]) == keptObs
+            }, "fraction \(fraction)")
         let source = original.episodes[match]
-        #expect(Array(smaller.rewards[kept.start..<(kept.start + kept.length)]) == Array(original.rewards[source.start..<(source.start + source.length)]))
-        #expect(Array(smaller.flags[kept.start..<(kept.start + kept.length)]) == Array(original.flags[source.start..<(source.start + source.length)]))
+        #expect(
+            Array(smaller.rewards[kept.start..<(kept.start + kept.length)])
+                == Array(original.rewards[source.start..<(source.start + source.length)]))
+        #expect(
+            Array(smaller.flags[kept.start..<(kept.start + kept.length)])
+                == Array(original.flags[source.start..<(source.start + source.length)]))
         cursor = match + 1
     }
     #expect(throws: DatasetError.self) { try DatasetSubsampler.subsample(original, fraction: 0, seed: 3) }
@@ -63,7 +72,8 @@ func subsampleKeepsAFractionOfEveryStage(fraction: Double) throws {
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     _ = try writeAndOpen(syntheticContents(id: "alpha", episodeLengths: (0..<20).map { 1 + $0 % 5 }), in: dir + "/full")
-    let text = try DatasetSubsampler.subsample(source: dir + "/full", destination: dir + "/half", fraction: 0.5, seed: 1)
+    let text = try DatasetSubsampler.subsample(
+        source: dir + "/full", destination: dir + "/half", fraction: 0.5, seed: 1)
     #expect(text.contains("10 of 20 episodes"))
     let file = try DatasetFile(path: dir + "/half/toy/alpha.mtds")
     #expect(file.metadata.episodeCount == 10)

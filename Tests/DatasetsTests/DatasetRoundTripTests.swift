@@ -23,10 +23,12 @@ import Testing
     let dir = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let c = syntheticContents()
-    var low = Double.infinity, high = -Double.infinity
+    var low = Double.infinity
+    var high = -Double.infinity
     for episode in c.episodes {
         for t in episode.start..<(episode.start + episode.length) {
-            var g = 0.0, discount = 1.0
+            var g = 0.0
+            var discount = 1.0
             for k in t..<(episode.start + episode.length) {
                 g += discount * Double(c.rewards[k])
                 discount *= c.discount

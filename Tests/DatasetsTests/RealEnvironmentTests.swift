@@ -10,15 +10,22 @@ import Testing
     let tasks = try ["lbf-2s-8x8-2p-2f-coop", "lbf-10x10-3p-3f"].map { try TaskRegistry.task(id: $0) }
     var files: [DatasetFile] = []
     for task in tasks {
-        let summary = try DatasetCollector.collectAndWrite(task: task, episodes: 20, stages: 10, seed: 8, copies: 8, directory: dir)
+        let summary = try DatasetCollector.collectAndWrite(
+            task: task, episodes: 20, stages: 10, seed: 8, copies: 8, directory: dir)
         let file = try DatasetFile(path: DatasetWriter.path(directory: dir, environment: "lbf", taskId: task.id))
         #expect(file.metadata.task.id == task.id && file.metadata.task.agentCount == task.agentCount)
-        #expect(file.metadata.task.observationSize == task.observationSize && file.metadata.task.actionCount == task.actionCount)
-        #expect(file.metadata.episodeCount == 20 && file.metadata.stepCount == summary.transitions && summary.fileBytes == file.byteCount)
+        #expect(
+            file.metadata.task.observationSize == task.observationSize
+                && file.metadata.task.actionCount == task.actionCount)
+        #expect(
+            file.metadata.episodeCount == 20 && file.metadata.stepCount == summary.transitions
+                && summary.fileBytes == file.byteCount)
         #expect(file.metadata.referenceReturn == summary.referenceReturn)
         #expect(file.episodes.allSatisfy { $0.length <= task.timeLimit }, "\(task.id): episodes within the time limit")
         let legalActionsTaken = file.withActions { actions in
-            file.withLegal { legal in actions.indices.allSatisfy { legal[$0 * task.actionCount + Int(actions[$0])] == 1 } }
+            file.withLegal { legal in
+                actions.indices.allSatisfy { legal[$0 * task.actionCount + Int(actions[$0])] == 1 }
+            }
         }
         #expect(legalActionsTaken, "\(task.id): every stored action is legal")
         files.append(file)
@@ -31,5 +38,7 @@ import Testing
     let twoAgentSamples = batch.taskIndex.filter { $0 == 0 }.count
     #expect(maskedSlots == twoAgentSamples, "one absent slot per 2-agent sample")
     let support = ReturnToGoSupport(datasets: files)
-    #expect(support.minimum <= files.map(\.metadata.returnToGoMin).min()! && support.maximum >= files.map(\.metadata.returnToGoMax).max()!)
+    #expect(
+        support.minimum <= files.map(\.metadata.returnToGoMin).min()!
+            && support.maximum >= files.map(\.metadata.returnToGoMax).max()!)
 }

@@ -47,7 +47,10 @@ final class ScriptedEnvironment: BatchedEnvironment {
     func legalActions(into buffer: inout [UInt8]) {
         for c in 0..<copyCount {
             for i in 0..<agentCount {
-                for k in 0..<actionCount { buffer[(c * agentCount + i) * actionCount + k] = isLegal(action: k, step: steps[c], agent: i) ? 1 : 0 }
+                for k in 0..<actionCount {
+                    buffer[(c * agentCount + i) * actionCount + k] =
+                        isLegal(action: k, step: steps[c], agent: i) ? 1 : 0
+                }
             }
         }
     }
@@ -66,7 +69,8 @@ final class ScriptedEnvironment: BatchedEnvironment {
         for c in 0..<copyCount {
             for i in 0..<agentCount {
                 let legal = (0..<actionCount).filter { isLegal(action: $0, step: steps[c], agent: i) }
-                actions[c * agentCount + i] = Int32(rng.nextUnit() < epsilon ? legal[rng.nextInt(below: legal.count)] : legal.last!)
+                actions[c * agentCount + i] = Int32(
+                    rng.nextUnit() < epsilon ? legal[rng.nextInt(below: legal.count)] : legal.last!)
             }
         }
     }

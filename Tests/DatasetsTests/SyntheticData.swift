@@ -11,7 +11,8 @@ func temporaryDirectory() throws -> String {
 /// Random but valid contents: episodes of the given lengths, stages assigned in equal blocks,
 /// the last step of each episode terminal or (every third episode) truncated.
 func syntheticContents(
-    id: String = "toy-task", agents: Int = 3, features: Int = 5, actions: Int = 4, episodeLengths: [Int] = [7, 3, 12, 1, 9, 5],
+    id: String = "toy-task", agents: Int = 3, features: Int = 5, actions: Int = 4,
+    episodeLengths: [Int] = [7, 3, 12, 1, 9, 5],
     stages: Int = 2, seed: UInt64 = 1
 ) -> DatasetContents {
     var rng = SeededGenerator(state: seed)
@@ -22,12 +23,15 @@ func syntheticContents(
     var start = 0
     for (e, length) in episodeLengths.enumerated() {
         let total = rewards[start..<(start + length)].reduce(0.0) { $0 + Double($1) }
-        episodes.append(EpisodeRecord(start: start, length: length, totalReturn: total, qualityStage: e * stages / episodeLengths.count))
+        episodes.append(
+            EpisodeRecord(
+                start: start, length: length, totalReturn: total, qualityStage: e * stages / episodeLengths.count))
         flags[start + length - 1] = e % 3 == 2 ? StepFlag.truncated : StepFlag.terminal
         start += length
     }
     let task = TaskDescription(
-        id: id, environment: "toy", split: "train", parameters: "{\"size\": 8}", agentCount: agents, observationSize: features, actionCount: actions)
+        id: id, environment: "toy", split: "train", parameters: "{\"size\": 8}", agentCount: agents,
+        observationSize: features, actionCount: actions)
     return DatasetContents(
         task: task, qualityStageCount: stages, referenceReturn: 2.5,
         observations: (0..<(steps * agents * features)).map { _ in Float.random(in: -1...1, using: &rng) },

@@ -12,8 +12,12 @@ func everyTaskGetsQOrQPlusOneAndEntriesAreGrouped(caseIndex: Int) {
     for update in [0, 1, 2, 5, 99, 12_345] {
         let plan = TaskBalancedPlan.balanced(update: update, batchSize: b, taskCount: m)
         #expect(plan.batchSize == b && plan.countsPerTask.reduce(0, +) == b, "B \(b) M \(m) u \(update)")
-        #expect(plan.countsPerTask.allSatisfy { $0 == q || $0 == q + 1 }, "B \(b) M \(m) u \(update): \(plan.countsPerTask)")
-        let expected = plan.countsPerTask.enumerated().flatMap { t, c in (0..<c).map { PlanEntry(task: t, indexInTask: $0) } }
+        #expect(
+            plan.countsPerTask.allSatisfy { $0 == q || $0 == q + 1 }, "B \(b) M \(m) u \(update): \(plan.countsPerTask)"
+        )
+        let expected = plan.countsPerTask.enumerated().flatMap { t, c in
+            (0..<c).map { PlanEntry(task: t, indexInTask: $0) }
+        }
         #expect(plan.entries == expected, "B \(b) M \(m) u \(update)")
     }
 }
@@ -24,7 +28,9 @@ func everyTaskGetsExactlyBOverAnyMConsecutiveUpdates(caseIndex: Int) {
     for first in [0, 3, 1000] {
         var totals = [Int](repeating: 0, count: m)
         for u in first..<(first + m) {
-            for (t, c) in TaskBalancedPlan.balanced(update: u, batchSize: b, taskCount: m).countsPerTask.enumerated() { totals[t] += c }
+            for (t, c) in TaskBalancedPlan.balanced(update: u, batchSize: b, taskCount: m).countsPerTask.enumerated() {
+                totals[t] += c
+            }
         }
         #expect(totals == [Int](repeating: b, count: m), "B \(b) M \(m) from update \(first)")
     }
@@ -38,7 +44,9 @@ func closedFormPointerFollowsTheRecurrence(caseIndex: Int) {
     for u in 0..<50 {
         var expected = [Int](repeating: b / m, count: m)
         for k in 0..<r { expected[(pointer + k) % m] += 1 }
-        #expect(TaskBalancedPlan.balanced(update: u, batchSize: b, taskCount: m).countsPerTask == expected, "B \(b) M \(m) u \(u)")
+        #expect(
+            TaskBalancedPlan.balanced(update: u, batchSize: b, taskCount: m).countsPerTask == expected,
+            "B \(b) M \(m) u \(u)")
         pointer = (pointer + r) % m
     }
 }

@@ -4,23 +4,34 @@ import TensorCore
 import Testing
 
 /// Two tasks of different shapes: 3 agents × 5 features and 2 agents × 4 features, A = 4.
-private func twoTaskSampler(_ directory: String, shuffle: AgentShuffle, timeSteps: Int = 6, agentSlots: Int? = nil) throws -> TaskBalancedSampler {
+private func twoTaskSampler(_ directory: String, shuffle: AgentShuffle, timeSteps: Int = 6, agentSlots: Int? = nil)
+    throws -> TaskBalancedSampler
+{
     let big = try writeAndOpen(syntheticContents(id: "big", agents: 3, features: 5, seed: 11), in: directory)
-    let small = try writeAndOpen(syntheticContents(id: "small", agents: 2, features: 4, episodeLengths: [4, 9, 2, 6, 3, 8], seed: 12), in: directory)
+    let small = try writeAndOpen(
+        syntheticContents(id: "small", agents: 2, features: 4, episodeLengths: [4, 9, 2, 6, 3, 8], seed: 12),
+        in: directory)
     return try TaskBalancedSampler(
-        datasets: [big, small], configuration: SamplerConfiguration(timeSteps: timeSteps, agentSlots: agentSlots, shuffle: shuffle, seed: 99))
+        datasets: [big, small],
+        configuration: SamplerConfiguration(timeSteps: timeSteps, agentSlots: agentSlots, shuffle: shuffle, seed: 99))
 }
 
 /// For every sample, token and slot: the slot's ID one-hot names an agent a; then the features,
 /// action, legal mask and reward are agent a's at that stored step, and the slot's mask is 1.
 /// Slots without an ID are absent and fully neutral. Returns each sample's slot → agent map.
-private func checkRowsAgainstDatasets(_ batch: AgentBatch, _ sampler: TaskBalancedSampler, update: Int, entries: [PlanEntry]) -> [[Int?]] {
-    let n = batch.agentSlots, d = batch.inputSize, a = batch.actionCount, f = sampler.featureSize
+private func checkRowsAgainstDatasets(
+    _ batch: AgentBatch, _ sampler: TaskBalancedSampler, update: Int, entries: [PlanEntry]
+) -> [[Int?]] {
+    let n = batch.agentSlots
+    let d = batch.inputSize
+    let a = batch.actionCount
+    let f = sampler.featureSize
     var maps: [[Int?]] = []
     let obs = batch.observations.toArray()
     for (b, entry) in entries.enumerated() {
         let data = sampler.datasets[entry.task].contents()
-        let na = data.task.agentCount, fa = data.task.observationSize
+        let na = data.task.agentCount
+        let fa = data.task.observationSize
         let start = sampler.windowStart(update: update, entry: entry)
         var map = [Int?](repeating: nil, count: n)
         #expect(batch.taskIndex[b] == Int32(entry.task))
@@ -31,8 +42,14 @@ private func checkRowsAgainstDatasets(_ batch: AgentBatch, _ sampler: TaskBalanc
                 let row = Array(obs[(token * d)..<((token + 1) * d)])
                 let ids: [Int] = (0..<n).filter { row[$0] != 0 }
                 if let agent = ids.first {
-                    #expect(ids.count == 1 && row[agent] == 1 && agent < na, "sample \(b) t \(t) slot \(j): id part \(row[0..<n])")
-                    if t == 0 { map[j] = agent } else { #expect(map[j] == agent, "sample \(b) slot \(j) changes agent over time") }
+                    #expect(
+                        ids.count == 1 && row[agent] == 1 && agent < na,
+                        "sample \(b) t \(t) slot \(j): id part \(row[0..<n])")
+                    if t == 0 {
+                        map[j] = agent
+                    } else {
+                        #expect(map[j] == agent, "sample \(b) slot \(j) changes agent over time")
+                    }
                     let source = step * na + agent
                     let features: [Float] = Array(row[n..<(n + fa)])
                     let stored: [Float] = Array(data.observations[(source * fa)..<((source + 1) * fa)])
@@ -50,7 +67,8 @@ private func checkRowsAgainstDatasets(_ batch: AgentBatch, _ sampler: TaskBalanc
                     #expect(batch.actions[token] == 0 && batch.rewards[token] == 0, "absent slot \(j) of sample \(b)")
                     let legal: [UInt8] = Array(batch.legal[(token * a)..<((token + 1) * a)])
                     #expect(legal.allSatisfy { $0 == 1 })
-                    #expect(batch.agentMask[b * n + j] == 0 && map[j] == nil, "absent slot \(j) of sample \(b) is masked")
+                    #expect(
+                        batch.agentMask[b * n + j] == 0 && map[j] == nil, "absent slot \(j) of sample \(b) is masked")
                 }
             }
         }
@@ -87,7 +105,9 @@ func slotsMoveTogetherAndPaddingIsMasked(shuffle: AgentShuffle) throws {
         }
         distinctMaps.formUnion(permutations.map { $0.map { Optional($0) } })
     }
-    #expect(shuffle == .off ? distinctMaps.count == 1 : distinctMaps.count > 3, "\(shuffle): \(distinctMaps.count) distinct permutations")
+    #expect(
+        shuffle == .off ? distinctMaps.count == 1 : distinctMaps.count > 3,
+        "\(shuffle): \(distinctMaps.count) distinct permutations")
 }
 
 @Test(arguments: [AgentShuffle.perUpdate, .perSample])
@@ -103,14 +123,31 @@ func fillingASubsetEqualsTheSameRowsOfTheFullBatch(shuffle: AgentShuffle) throws
             let range = plan.share(rank: rank, of: ranks)
             var part = sampler.makeBatch(batchSize: range.count)
             sampler.fill(&part, plan: plan, range: range)
-            let tokens = 6 * 3, n = 3, d = sampler.inputSize, a = sampler.actionCount
+            let tokens = 6 * 3
+            let n = 3
+            let d = sampler.inputSize
+            let a = sampler.actionCount
             let rows = range.lowerBound..<range.upperBound
-            #expect(part.observations.toArray() == Array(full.observations.toArray()[(rows.lowerBound * tokens * d)..<(rows.upperBound * tokens * d)]), "rank \(rank) of \(ranks)")
-            #expect(part.actions[...] == full.actions[(rows.lowerBound * tokens)..<(rows.upperBound * tokens)], "rank \(rank) of \(ranks)")
-            #expect(part.rewards[...] == full.rewards[(rows.lowerBound * tokens)..<(rows.upperBound * tokens)], "rank \(rank) of \(ranks)")
-            #expect(part.legal[...] == full.legal[(rows.lowerBound * tokens * a)..<(rows.upperBound * tokens * a)], "rank \(rank) of \(ranks)")
-            #expect(part.resets[...] == full.resets[(rows.lowerBound * 6)..<(rows.upperBound * 6)], "rank \(rank) of \(ranks)")
-            #expect(part.agentMask[...] == full.agentMask[(rows.lowerBound * n)..<(rows.upperBound * n)], "rank \(rank) of \(ranks)")
+            #expect(
+                part.observations.toArray()
+                    == Array(
+                        full.observations.toArray()[(rows.lowerBound * tokens * d)..<(rows.upperBound * tokens * d)]),
+                "rank \(rank) of \(ranks)")
+            #expect(
+                part.actions[...] == full.actions[(rows.lowerBound * tokens)..<(rows.upperBound * tokens)],
+                "rank \(rank) of \(ranks)")
+            #expect(
+                part.rewards[...] == full.rewards[(rows.lowerBound * tokens)..<(rows.upperBound * tokens)],
+                "rank \(rank) of \(ranks)")
+            #expect(
+                part.legal[...] == full.legal[(rows.lowerBound * tokens * a)..<(rows.upperBound * tokens * a)],
+                "rank \(rank) of \(ranks)")
+            #expect(
+                part.resets[...] == full.resets[(rows.lowerBound * 6)..<(rows.upperBound * 6)],
+                "rank \(rank) of \(ranks)")
+            #expect(
+                part.agentMask[...] == full.agentMask[(rows.lowerBound * n)..<(rows.upperBound * n)],
+                "rank \(rank) of \(ranks)")
             #expect(part.taskIndex[...] == full.taskIndex[rows], "rank \(rank) of \(ranks)")
         }
     }
@@ -133,7 +170,9 @@ func fillingASubsetEqualsTheSameRowsOfTheFullBatch(shuffle: AgentShuffle) throws
             #expect(start >= 0 && start + 5 <= dataset.metadata.stepCount)
             windowsSeen[entry.task].insert(start)
             for t in 0..<5 {
-                #expect(batch.resets[b * 5 + t] == (episodeStarts.contains(start + t) ? 1 : 0), "update \(update) sample \(b) t \(t) (step \(start + t))")
+                #expect(
+                    batch.resets[b * 5 + t] == (episodeStarts.contains(start + t) ? 1 : 0),
+                    "update \(update) sample \(b) t \(t) (step \(start + t))")
             }
         }
     }
@@ -146,13 +185,21 @@ func fillingASubsetEqualsTheSameRowsOfTheFullBatch(shuffle: AgentShuffle) throws
     let big = try writeAndOpen(syntheticContents(id: "big", agents: 3, features: 5), in: dir)
     let small = try writeAndOpen(syntheticContents(id: "small", agents: 2, features: 5), in: dir)
     let otherActions = try writeAndOpen(syntheticContents(id: "other", actions: 6), in: dir)
-    #expect(throws: DatasetError.self) { try TaskBalancedSampler(datasets: [big, small], configuration: SamplerConfiguration(timeSteps: 4, usesPadding: false)) }
-    #expect(throws: DatasetError.self) { try TaskBalancedSampler(datasets: [big, otherActions], configuration: SamplerConfiguration(timeSteps: 4)) }
-    #expect(throws: DatasetError.self) { try TaskBalancedSampler(datasets: [big], configuration: SamplerConfiguration(timeSteps: 4, agentSlots: 2)) }
+    #expect(throws: DatasetError.self) {
+        try TaskBalancedSampler(
+            datasets: [big, small], configuration: SamplerConfiguration(timeSteps: 4, usesPadding: false))
+    }
+    #expect(throws: DatasetError.self) {
+        try TaskBalancedSampler(datasets: [big, otherActions], configuration: SamplerConfiguration(timeSteps: 4))
+    }
+    #expect(throws: DatasetError.self) {
+        try TaskBalancedSampler(datasets: [big], configuration: SamplerConfiguration(timeSteps: 4, agentSlots: 2))
+    }
     #expect(throws: DatasetError.taskTooShort(task: "big", steps: 37, windowLength: 38)) {
         try TaskBalancedSampler(datasets: [big], configuration: SamplerConfiguration(timeSteps: 38))
     }
     #expect(throws: DatasetError.self) { try TaskBalancedSampler(datasets: [], configuration: SamplerConfiguration()) }
-    let unpadded = try TaskBalancedSampler(datasets: [big], configuration: SamplerConfiguration(timeSteps: 37, usesPadding: false, shuffle: .off))
+    let unpadded = try TaskBalancedSampler(
+        datasets: [big], configuration: SamplerConfiguration(timeSteps: 37, usesPadding: false, shuffle: .off))
     #expect(unpadded.inputSize == 3 + 5)
 }
