@@ -8,6 +8,8 @@ import BinaryFormat
 /// default every section checksum. Any failure throws a `DatasetError` naming the file and section.
 ///
 /// Properties: after a successful open, every accessor returns data consistent with `metadata`.
+/// Writers replace files by rename (new inode), so an open mapping stays valid; truncating a mapped
+/// file in place from outside would fault on access, which no reader can prevent.
 public final class DatasetFile: @unchecked Sendable {
     public let path: String
     public let metadata: DatasetMetadata
