@@ -5,7 +5,8 @@ import TensorCore
 /// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
 ///
 /// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
-/// Saves Q, K, V, masked scores, Y, GroupNorm statistics, X_k W_g and the gated Z for backward.
+/// Saves Q, K, V, masked scores, Y, GroupNorm statistics and X_k W_g; Y_norm and the gated Z
+/// live in the shared scratch and are recomputed in backward.
 struct MultiScaleRetention {
     let slices: RetentionSlices
     let heads: Int
@@ -13,7 +14,7 @@ struct MultiScaleRetention {
     let causal: Bool
     let tokens: Int
     let scoreStride: Int
-    let q, k, v, y, yNorm, gatePre, z: Matrix
+    let q, k, v, y, gatePre: Matrix
     let scores: UnsafeMutablePointer<Float>
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
@@ -29,9 +30,7 @@ struct MultiScaleRetention {
         k = workspace.matrix(maxRows, e)
         v = workspace.matrix(maxRows, e)
         y = workspace.matrix(maxRows, e)
-        yNorm = workspace.matrix(maxRows, e)
         gatePre = workspace.matrix(maxRows, e)
-        z = workspace.matrix(maxRows, e)
         scoreStride = AlignedBuffer.paddedCount(tokens * tokens)
         scores = workspace.floats(maxRows / tokens * heads * scoreStride)
         gnMean = workspace.floats(maxRows * heads * heads)
@@ -54,7 +53,7 @@ struct MultiScaleRetention {
 
     /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
-                 decay: (Int, Int) -> DecayPattern, into out: Matrix) {
+                 decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
         let e = embedding, d = e / heads, l = tokens
         pack(p)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
@@ -68,14 +67,21 @@ struct MultiScaleRetention {
                     into: y.rows(b * l, l).columns(h * d, d))
             }
         }
-        GroupNormKernel.forward(y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
-                                bias: p.pointer(slices.normBias), into: yNorm.prefix(rows: rows), mean: gnMean, rstd: gnRstd)
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
+        let z = gatedOutput(rows: rows, p: p, yNorm: scratch.a.prefix(rows: rows), into: scratch.b.prefix(rows: rows))
+        MatMul.product(z, p.matrix(slices.output), into: out)
+    }
+
+    /// Y_norm = GroupNorm(Y) (statistics saved) and Z = swish(X_k W_g) ⊙ Y_norm.
+    private func gatedOutput(rows: Int, p: ParameterView, yNorm: Matrix, into z: Matrix) -> Matrix {
+        let e = embedding
+        GroupNormKernel.forward(y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+                                bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
         for r in 0..<rows {
             let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
             for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
         }
-        MatMul.product(z.prefix(rows: rows), p.matrix(slices.output), into: out)
+        return z
     }
 
     /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
@@ -85,7 +91,9 @@ struct MultiScaleRetention {
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
         let e = embedding, d = e / heads, l = tokens
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
-        MatMul.product(z.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
+        let yNorm = scratch.c.prefix(rows: rows)
+        let z = gatedOutput(rows: rows, p: p, yNorm: yNorm, into: scratch.d.prefix(rows: rows))
+        MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
         // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
         for r in 0..<rows {

@@ -41,23 +41,24 @@ struct EncoderBlock {
                                         tokens: tokens, workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
-        feedForward = FeedForward(slices: slices.feedForward, maxRows: maxRows, embedding: e, workspace: workspace)
+        feedForward = FeedForward(slices: slices.feedForward)
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
-    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, decay: (Int, Int) -> DecayPattern) -> Matrix {
+    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+                 scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         preNorm.forward(x, scale: p.pointer(sharedNorm))
         let xin = preNorm.output.prefix(rows: rows)
         let s1 = residual1.prefix(rows: rows)
-        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, decay: decay, into: s1)
+        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, decay: decay, scratch: scratch, into: s1)
         s1.add(xin)
         norm1.forward(s1, scale: p.pointer(slices.norm1))
         let x1 = norm1.output.prefix(rows: rows)
         let s2 = residual2.prefix(rows: rows)
         s2.copy(from: x1)
-        if feedForward.isActive(p) { feedForward.forward(x1, p: p, addInto: s2) }
+        if feedForward.isActive(p) { feedForward.forward(x1, p: p, scratch: scratch, addInto: s2) }
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         return norm2.output.prefix(rows: rows)
     }
@@ -71,7 +72,7 @@ struct EncoderBlock {
         norm2.backward(dOut, input: residual2.prefix(rows: rows), scale: p.pointer(slices.norm2),
                        dScale: g.pointer(slices.norm2), into: spare, accumulate: false)
         if feedForward.isActive(p) {
-            feedForward.backward(dOut: spare, input: x1, p: p, g: g, scratch: dOut, dInput: spare)
+            feedForward.backward(dOut: spare, input: x1, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s1 into dOut; d xin = d s1 + MSR back
         norm1.backward(spare, input: residual1.prefix(rows: rows), scale: p.pointer(slices.norm1),
@@ -109,26 +110,27 @@ struct DecoderBlock {
                                              tokens: tokens, workspace: workspace)
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
-        feedForward = FeedForward(slices: slices.feedForward, maxRows: maxRows, embedding: e, workspace: workspace)
+        feedForward = FeedForward(slices: slices.feedForward)
         residual3 = workspace.matrix(maxRows, e)
         norm3 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
-    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, decay: (Int, Int) -> DecayPattern) -> Matrix {
+    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+                 scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         let s = residual1.prefix(rows: rows)
-        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, decay: decay, into: s)
+        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, decay: decay, scratch: scratch, into: s)
         s.add(x)
         norm1.forward(s, scale: p.pointer(slices.norm1))
         let h = norm1.output.prefix(rows: rows)
         let s2 = residual2.prefix(rows: rows)
-        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, decay: decay, into: s2)
+        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, decay: decay, scratch: scratch, into: s2)
         s2.add(obsRep)
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         let y = norm2.output.prefix(rows: rows)
         let s3 = residual3.prefix(rows: rows)
         s3.copy(from: y)
-        if feedForward.isActive(p) { feedForward.forward(y, p: p, addInto: s3) }
+        if feedForward.isActive(p) { feedForward.forward(y, p: p, scratch: scratch, addInto: s3) }
         norm3.forward(s3, scale: p.pointer(slices.norm3))
         return norm3.output.prefix(rows: rows)
     }
@@ -143,7 +145,7 @@ struct DecoderBlock {
         norm3.backward(dOut, input: residual3.prefix(rows: rows), scale: p.pointer(slices.norm3),
                        dScale: g.pointer(slices.norm3), into: spare, accumulate: false)
         if feedForward.isActive(p) {
-            feedForward.backward(dOut: spare, input: y, p: p, g: g, scratch: dOut, dInput: spare)
+            feedForward.backward(dOut: spare, input: y, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s2 into dOut
         norm2.backward(spare, input: residual2.prefix(rows: rows), scale: p.pointer(slices.norm2),

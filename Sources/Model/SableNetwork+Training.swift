@@ -21,11 +21,11 @@ extension SableNetwork {
             decoderNorm.forward(actionAct.prefix(rows: rows), scale: p.pointer(layout.decoderNorm))
             x = decoderNorm.output.prefix(rows: rows)
             let decay = decayPattern(causal: true)
-            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay) }
-            policyHead.forward(x, p: p, into: logits)
+            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay, scratch: scratch) }
+            policyHead.forward(x, p: p, scratch: scratch.a.prefix(rows: rows), into: logits)
             maskIllegal(logits)
             if let qHead {
-                qHead.forward(x, p: p, into: qLogits)
+                qHead.forward(x, p: p, scratch: scratch.a.prefix(rows: rows), into: qLogits)
                 readExpectedQ()
             }
         }
@@ -37,7 +37,7 @@ extension SableNetwork {
         Activations.gelu(obsPre.prefix(rows: rows), into: obsAct.prefix(rows: rows))
         var x = obsAct.prefix(rows: rows)
         let decay = decayPattern(causal: false)
-        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay) }
+        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay, scratch: scratch) }
         return x
     }
 
@@ -119,8 +119,10 @@ extension SableNetwork {
                 let spare = gradC.prefix(rows: rows)
                 cur.zero()
                 let top = (decoderBlocks.last?.norm3.output ?? decoderNorm.output).prefix(rows: rows)
-                policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
-                qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
+                policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: other, actScratch: scratch.a.prefix(rows: rows),
+                                    dInput: cur)
+                qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: other, actScratch: scratch.a.prefix(rows: rows),
+                                dInput: cur)
                 let rep = obsRep
                 let dRep = dObsRep.prefix(rows: rows)
                 dRep.zero()
