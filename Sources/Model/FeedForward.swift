@@ -57,19 +57,18 @@ struct FeedForward {
 /// Output head (spec §2.7.3): out = RMSNorm(GELU(x W_1 + b_1)) W_2 + b_2.
 struct OutputHead {
     let slices: HeadSlices
-    let pre, normed: Matrix
+    let pre: Matrix
     let rstd: UnsafeMutablePointer<Float>
 
     init(slices: HeadSlices, maxRows: Int, embedding: Int, workspace: Workspace) {
         self.slices = slices
         pre = workspace.matrix(maxRows, embedding)
-        normed = workspace.matrix(maxRows, embedding)
         rstd = workspace.floats(maxRows)
     }
 
-    /// `scratch` is a (rows, E) temporary for GELU(x W_1 + b_1), recomputed in backward.
-    func forward(_ x: Matrix, p: ParameterView, scratch: Matrix, into out: Matrix) {
-        let rows = x.rows, act = scratch
+    /// `scratch` holds (rows, E) temporaries for GELU(x W_1 + b_1) and its RMSNorm (recomputed in backward).
+    func forward(_ x: Matrix, p: ParameterView, scratch: RetentionScratch, into out: Matrix) {
+        let rows = x.rows, act = scratch.a.prefix(rows: rows), normed = scratch.b
         MatMul.product(x, p.matrix(slices.kernel1), into: pre.prefix(rows: rows))
         RowOps.addBias(p.pointer(slices.bias1), to: pre.prefix(rows: rows))
         Activations.gelu(pre.prefix(rows: rows), into: act.prefix(rows: rows))
@@ -78,11 +77,12 @@ struct OutputHead {
         RowOps.addBias(p.pointer(slices.bias2), to: out)
     }
 
-    /// dX += ∂head/∂x · dOut. `scratch`, `actScratch` are (rows, E) temporaries.
-    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: Matrix, actScratch: Matrix,
-                  dInput: Matrix) {
-        let rows = x.rows, act = actScratch
+    /// dX += ∂head/∂x · dOut. `temporary` is a (rows, E) temporary besides the shared scratch.
+    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch shared: RetentionScratch,
+                  temporary scratch: Matrix, dInput: Matrix) {
+        let rows = x.rows, act = shared.a.prefix(rows: rows), normed = shared.b
         Activations.gelu(pre.prefix(rows: rows), into: act)
+        RMSNormKernel.forward(act, scale: p.pointer(slices.norm), into: normed.prefix(rows: rows), rstd: rstd)
         MatMul.product(normed.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.kernel2), accumulate: true)
         RowOps.accumulateColumnSums(dOut, into: g.pointer(slices.bias2))
         MatMul.product(dOut, p.matrix(slices.kernel2), transposeB: true, into: scratch)

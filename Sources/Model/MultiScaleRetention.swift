@@ -5,7 +5,7 @@ import TensorCore
 /// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
 ///
 /// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
-/// Saves Q, K, V, masked scores, Y, GroupNorm statistics and X_k W_g; Y_norm and the gated Z
+/// Saves Q, K, V, masked scores, GroupNorm statistics and X_k W_g; Y = P V, Y_norm and the gated Z
 /// live in the shared scratch and are recomputed in backward.
 struct MultiScaleRetention {
     let slices: RetentionSlices
@@ -14,7 +14,7 @@ struct MultiScaleRetention {
     let causal: Bool
     let tokens: Int
     let scoreStride: Int
-    let q, k, v, y, gatePre: Matrix
+    let q, k, v, gatePre: Matrix
     let scores: UnsafeMutablePointer<Float>
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
@@ -29,7 +29,6 @@ struct MultiScaleRetention {
         q = workspace.matrix(maxRows, e)
         k = workspace.matrix(maxRows, e)
         v = workspace.matrix(maxRows, e)
-        y = workspace.matrix(maxRows, e)
         gatePre = workspace.matrix(maxRows, e)
         scoreStride = AlignedBuffer.paddedCount(tokens * tokens)
         scores = workspace.floats(maxRows / tokens * heads * scoreStride)
@@ -55,6 +54,7 @@ struct MultiScaleRetention {
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
         let e = embedding, d = e / heads, l = tokens
+        let y = scratch.c.prefix(rows: rows)
         pack(p)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
@@ -68,14 +68,14 @@ struct MultiScaleRetention {
             }
         }
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
-        let z = gatedOutput(rows: rows, p: p, yNorm: scratch.a.prefix(rows: rows), into: scratch.b.prefix(rows: rows))
+        let z = gatedOutput(y, p: p, yNorm: scratch.a.prefix(rows: rows), into: scratch.b.prefix(rows: rows))
         MatMul.product(z, p.matrix(slices.output), into: out)
     }
 
     /// Y_norm = GroupNorm(Y) (statistics saved) and Z = swish(X_k W_g) ⊙ Y_norm.
-    private func gatedOutput(rows: Int, p: ParameterView, yNorm: Matrix, into z: Matrix) -> Matrix {
-        let e = embedding
-        GroupNormKernel.forward(y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+    private func gatedOutput(_ y: Matrix, p: ParameterView, yNorm: Matrix, into z: Matrix) -> Matrix {
+        let e = embedding, rows = y.rows
+        GroupNormKernel.forward(y, heads: heads, scale: p.pointer(slices.normScale),
                                 bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
         for r in 0..<rows {
             let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
@@ -91,8 +91,15 @@ struct MultiScaleRetention {
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
         let e = embedding, d = e / heads, l = tokens
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
+        let y = scratch.e.prefix(rows: rows)
+        for b in 0..<(rows / l) {
+            for h in 0..<heads {
+                MatMul.product(scoreMatrix(sample: b, head: h), v.rows(b * l, l).columns(h * d, d),
+                               into: y.rows(b * l, l).columns(h * d, d))
+            }
+        }
         let yNorm = scratch.c.prefix(rows: rows)
-        let z = gatedOutput(rows: rows, p: p, yNorm: yNorm, into: scratch.d.prefix(rows: rows))
+        let z = gatedOutput(y, p: p, yNorm: yNorm, into: scratch.d.prefix(rows: rows))
         MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
         // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
@@ -106,7 +113,7 @@ struct MultiScaleRetention {
         MatMul.product(xk, transposeA: true, dG, into: g.matrix(slices.gate), accumulate: true)
         MatMul.product(dG, p.matrix(slices.gate), transposeB: true, into: dKey, accumulate: true)
         let dY = dG  // dG is consumed
-        GroupNormKernel.backward(dZ, input: y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+        GroupNormKernel.backward(dZ, input: y, heads: heads, scale: p.pointer(slices.normScale),
                                  mean: gnMean, rstd: gnRstd, into: dY, dScale: g.pointer(slices.normScale),
                                  dBias: g.pointer(slices.normBias))
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.d.prefix(rows: rows), dV = dZ
@@ -134,9 +141,10 @@ struct MultiScaleRetention {
     }
 }
 
-/// Temporaries shared by every retention backward of one network.
+/// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
+/// recomputes, and backward gradients.
 struct RetentionScratch {
-    let a, b, c, d: Matrix
+    let a, b, c, d, e: Matrix
     let scores: Matrix
     let packed: Matrix
 
@@ -145,6 +153,7 @@ struct RetentionScratch {
         b = workspace.matrix(maxRows, embedding)
         c = workspace.matrix(maxRows, embedding)
         d = workspace.matrix(maxRows, embedding)
+        e = workspace.matrix(maxRows, embedding)
         scores = workspace.matrix(tokens, tokens)
         packed = workspace.matrix(embedding, 3 * embedding)
     }

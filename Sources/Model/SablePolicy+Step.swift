@@ -96,8 +96,8 @@ extension SablePolicy {
             if decoderFFN[b].isActive(p) { decoderFFN[b].forward(decoderTemp, p: p, scratch: scratch, addInto: decoderSum) }
             RMSNormKernel.forward(decoderSum, scale: p.pointer(block.norm3), into: decoderX, rstd: rstdScratch)
         }
-        policyHead.forward(decoderX, p: p, scratch: scratch.a.prefix(rows: copies), into: logitsRow)
-        qHead?.forward(decoderX, p: p, scratch: scratch.a.prefix(rows: copies), into: qLogitsRow)
+        policyHead.forward(decoderX, p: p, scratch: scratch, into: logitsRow)
+        qHead?.forward(decoderX, p: p, scratch: scratch, into: qLogitsRow)
     }
 
     private func qValue(copy: Int, action k: Int, legal: Bool) -> Float {
