@@ -30,7 +30,7 @@ struct EncoderBlock {
     let residual1: Matrix
     let norm1: NormActivation
     let feedForward: FeedForward
-    let residual2: Matrix
+    let residual2: DeferredMatrix
     let norm2: NormActivation
 
     init(slices: EncoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, workspace: Workspace) {
@@ -42,7 +42,7 @@ struct EncoderBlock {
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)
-        residual2 = workspace.matrix(maxRows, e)
+        residual2 = DeferredMatrix(maxRows, e, in: workspace)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
@@ -56,9 +56,12 @@ struct EncoderBlock {
         s1.add(xin)
         norm1.forward(s1, scale: p.pointer(slices.norm1))
         let x1 = norm1.output.prefix(rows: rows)
-        let s2 = residual2.prefix(rows: rows)
-        s2.copy(from: x1)
-        if feedForward.isActive(p) { feedForward.forward(x1, p: p, scratch: scratch, addInto: s2) }
+        var s2 = x1
+        if feedForward.isActive(p) {
+            s2 = residual2.matrix().prefix(rows: rows)
+            s2.copy(from: x1)
+            feedForward.forward(x1, p: p, scratch: scratch, addInto: s2)
+        }
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         return norm2.output.prefix(rows: rows)
     }
@@ -69,9 +72,10 @@ struct EncoderBlock {
         let rows = x.rows
         let xin = preNorm.output.prefix(rows: rows), x1 = norm1.output.prefix(rows: rows)
         // d s2 into spare; d x1 = d s2 (+ FFN back)
-        norm2.backward(dOut, input: residual2.prefix(rows: rows), scale: p.pointer(slices.norm2),
+        let ffnActive = feedForward.isActive(p)
+        norm2.backward(dOut, input: ffnActive ? residual2.matrix().prefix(rows: rows) : x1, scale: p.pointer(slices.norm2),
                        dScale: g.pointer(slices.norm2), into: spare, accumulate: false)
-        if feedForward.isActive(p) {
+        if ffnActive {
             feedForward.backward(dOut: spare, input: x1, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s1 into dOut; d xin = d s1 + MSR back
@@ -96,7 +100,7 @@ struct DecoderBlock {
     let residual2: Matrix
     let norm2: NormActivation
     let feedForward: FeedForward
-    let residual3: Matrix
+    let residual3: DeferredMatrix
     let norm3: NormActivation
 
     init(slices: DecoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, workspace: Workspace) {
@@ -111,7 +115,7 @@ struct DecoderBlock {
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)
-        residual3 = workspace.matrix(maxRows, e)
+        residual3 = DeferredMatrix(maxRows, e, in: workspace)
         norm3 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
@@ -128,9 +132,12 @@ struct DecoderBlock {
         s2.add(obsRep)
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         let y = norm2.output.prefix(rows: rows)
-        let s3 = residual3.prefix(rows: rows)
-        s3.copy(from: y)
-        if feedForward.isActive(p) { feedForward.forward(y, p: p, scratch: scratch, addInto: s3) }
+        var s3 = y
+        if feedForward.isActive(p) {
+            s3 = residual3.matrix().prefix(rows: rows)
+            s3.copy(from: y)
+            feedForward.forward(y, p: p, scratch: scratch, addInto: s3)
+        }
         norm3.forward(s3, scale: p.pointer(slices.norm3))
         return norm3.output.prefix(rows: rows)
     }
@@ -142,9 +149,10 @@ struct DecoderBlock {
                   dObsRep: Matrix, dInput: Matrix) {
         let rows = x.rows
         let h = norm1.output.prefix(rows: rows), y = norm2.output.prefix(rows: rows)
-        norm3.backward(dOut, input: residual3.prefix(rows: rows), scale: p.pointer(slices.norm3),
+        let ffnActive = feedForward.isActive(p)
+        norm3.backward(dOut, input: ffnActive ? residual3.matrix().prefix(rows: rows) : y, scale: p.pointer(slices.norm3),
                        dScale: g.pointer(slices.norm3), into: spare, accumulate: false)
-        if feedForward.isActive(p) {
+        if ffnActive {
             feedForward.backward(dOut: spare, input: y, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s2 into dOut
