@@ -1,0 +1,79 @@
+#!/bin/bash
+# The PBS/Torque scripts, run the way pbs_mom runs them: no PBS server exists
+# for Debian 12 (no torque/openpbs packages), so this test provides what PBS
+# would: the environment (PBS_NODEFILE listing this host once per CPU,
+# PBS_O_WORKDIR, PBS_JOBID, PBS_WALLTIME) and a `qrerun` stand-in that
+# records the rerun request. Checks:
+#  0. every script in cluster/pbs and cluster/slurm parses (bash -n);
+#  1. train.pbs: PBS_NODEFILE -> hostfile, mpirun on 2 ranks, complete run folder;
+#  2. train.pbs with a walltime ending mid-run: its own timer sends USR1 before the
+#     walltime, the trainer checkpoints and exits 75, the script asks qrerun
+#     for a rerun; the rerun resumes and ends with job 1's parameters;
+#  3. evaluate.pbs on job 1's run folder.
+# Exit 0 pass, 1 fail, 77 skip.
+
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/training.sh"
+
+cluster_dir=$(cd "$(dirname "$0")/.." && pwd)
+for script in "$cluster_dir"/pbs/*.pbs "$cluster_dir"/slurm/*.sbatch "$cluster_dir"/slurm/*.sh; do
+    bash -n "$script" || fail "$script has a bash syntax error"
+done
+
+command -v mpirun >/dev/null || fail "mpirun not found; install openmpi-bin"
+find_mtrl_dist
+
+scratch=$(mktemp -d /tmp/mtrl-pbs.XXXXXX)
+at_exit rm -rf "$scratch"
+mkdir -p "$scratch/bin"
+printf '#!/bin/sh\necho "$@" >>"%s/qrerun.calls"\n' "$scratch" >"$scratch/bin/qrerun"
+chmod +x "$scratch/bin/qrerun"
+printf '%s\n%s\n' "$(hostname)" "$(hostname)" >"$scratch/nodefile"
+collect_tiny_dataset "$scratch/data"
+
+# pbs_job NAME SCRIPT VAR=VALUE...: run SCRIPT as PBS would, output in NAME.out; prints the exit status.
+pbs_job() {
+    local name=$1 script=$2 status=0
+    shift 2
+    env PATH="$scratch/bin:$PATH" PBS_NODEFILE="$scratch/nodefile" PBS_O_WORKDIR="$scratch" PBS_JOBID="$name.sim" \
+        MTRL_DIST="$MTRL_DIST" RANKS_PER_NODE=2 "$@" bash "$cluster_dir/pbs/$script" >"$scratch/$name.out" 2>&1 ||
+        status=$?
+    echo "$status"
+}
+
+started=$SECONDS
+status=$(pbs_job plain train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-plain")
+[[ $status == 0 ]] || fail "train.pbs exited $status: $(tail -n 30 "$scratch/plain.out")"
+grep -q '1 hosts x 2 ranks x 1 BLAS threads' "$scratch/plain.out" ||
+    fail "train.pbs did not turn PBS_NODEFILE into 1 host x 2 ranks x 1 thread: $(head -n 5 "$scratch/plain.out")"
+[[ -s $scratch/run-plain/final.json ]] || fail "train.pbs wrote no final.json"
+plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
+plain_seconds=$((SECONDS - started))
+log "train.pbs completed in ${plain_seconds}s"
+
+# The walltime timer fires halfway through a run like job 1: after the trainer's start-up, before its end.
+signal_after=$((plain_seconds / 2 > 2 ? plain_seconds / 2 : 2))
+status=$(pbs_job first train.pbs DATA_DIR="$scratch/data" "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS" RUN_DIR="$scratch/run-rerun" \
+    CHECKPOINT_MARGIN=1 PBS_WALLTIME=$((signal_after + 1)))
+grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/first.out" ||
+    fail "the walltime timer did not fire (did the run end within ${signal_after}s? raise SIGNALLED_STEPS): $(tail -n 30 "$scratch/first.out")"
+[[ $status == 0 ]] || fail "train.pbs exited $status after the walltime signal: $(tail -n 30 "$scratch/first.out")"
+[[ $(cat "$scratch/qrerun.calls" 2>/dev/null) == first.sim ]] || fail "train.pbs did not call qrerun first.sim after exit 75"
+[[ -e $scratch/run-rerun/checkpoints/latest.ckpt ]] || fail "no checkpoint after the walltime signal"
+[[ ! -e $scratch/run-rerun/final.json ]] || fail "the run finished although it was told to stop"
+log "walltime signal -> checkpoint, exit 75, qrerun"
+
+status=$(pbs_job rerun train.pbs RUN_DIR="$scratch/run-rerun")
+[[ $status == 0 ]] || fail "the rerun exited $status: $(tail -n 30 "$scratch/rerun.out")"
+grep -q 'resuming from .*latest.ckpt' "$scratch/rerun.out" || fail "the rerun did not resume: $(head -n 5 "$scratch/rerun.out")"
+expect_resumed_midway "$scratch/rerun.out" "$SIGNALLED_STEPS"
+updates=$(json_field "$scratch/run-rerun/final.json" updates)
+[[ $updates == "$SIGNALLED_STEPS" ]] || fail "the rerun's final.json says $updates updates; expected $SIGNALLED_STEPS"
+rerun_checksum=$(json_field "$scratch/run-rerun/final.json" parameter_checksum)
+[[ $rerun_checksum == "$plain_checksum" ]] ||
+    fail "rerun ends with parameters $rerun_checksum, uninterrupted run with $plain_checksum"
+
+status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
+[[ $status == 0 ]] || fail "evaluate.pbs exited $status: $(tail -n 30 "$scratch/evaluate.out")"
+log "evaluate.pbs completed"
+pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); evaluate.pbs runs (simulated PBS)"

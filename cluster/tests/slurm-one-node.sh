@@ -1,0 +1,94 @@
+#!/bin/bash
+# A real one-node Slurm (munged, slurmctld, slurmd started here, CPUs=2) runs
+# the job scripts in cluster/slurm on a tiny LBF dataset:
+#  1. train.sbatch (srun --mpi=pmix): COMPLETED, exit 0, full run folder;
+#  2. submit-seeds.sh: a 3-task job array, one run folder per seed;
+#  3. train.sbatch (mpirun) with the same settings, sent the pre-timeout
+#     signal (USR1 to the batch shell, as --signal=B:USR1@120 does): the
+#     trainer checkpoints and exits 75, the script requeues the job, the
+#     restarted job resumes from the checkpoint and ends with all updates and
+#     the same parameters as job 1;
+#  4. evaluate.sbatch on job 1's run folder: COMPLETED.
+# Exit 0 pass, 1 fail, 77 skip.
+
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/slurm-node.sh"
+source "$(dirname "$0")/lib/training.sh"
+
+require_root
+find_mtrl_dist
+slurm_dir=$(cd "$(dirname "$0")/../slurm" && pwd)
+
+scratch=$(mktemp -d /tmp/mtrl-slurm.XXXXXX)
+chmod 755 "$scratch"
+at_exit rm -rf "$scratch"
+start_slurm_node "$scratch/slurm"
+collect_tiny_dataset "$scratch/data"
+cd "$scratch"
+
+# submit SCRIPT VAR=VALUE...: sbatch a job script with settings for 2 ranks x 1 CPU.
+submit() {
+    local script=$1
+    shift
+    env "$@" MTRL_DIST="$MTRL_DIST" sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
+        --time=00:15:00 "$slurm_dir/$script" || fail "sbatch $script was refused"
+}
+
+# expect_completed JOBID WHAT: the job ended COMPLETED with exit code 0:0.
+expect_completed() {
+    local state
+    state=$(wait_job_done "$1" 600)
+    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
+        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(tail -n 30 "$(job_field "$1" StdOut)")"
+    log "$2 (job $1) COMPLETED"
+}
+
+# expect_run_folder DIR STEPS: the files train writes, and final.json counting every update.
+expect_run_folder() {
+    local file updates
+    for file in config.json metrics.jsonl metrics.csv checkpoints/latest.ckpt checkpoints/best.ckpt final.json; do
+        [[ -s $1/$file ]] || fail "$1/$file is missing or empty"
+    done
+    updates=$(json_field "$1/final.json" updates)
+    [[ $updates == "$2" ]] || fail "$1/final.json says $updates updates; expected $2"
+}
+
+job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" "${TINY_JOB_SETTINGS[@]}" \
+    STEPS="$SIGNALLED_STEPS")
+expect_completed "$job" "training with srun"
+expect_run_folder "$scratch/run-plain" "$SIGNALLED_STEPS"
+plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
+
+array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-array" \
+    "${TINY_JOB_SETTINGS[@]}" STEPS="$TINY_STEPS" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
+    fail "submit-seeds.sh was refused"
+for task in 0 1 2; do
+    expect_completed "${array}_$task" "array task $task"
+    expect_run_folder "$scratch/run-array-seed$((7 + task))" "$TINY_STEPS"
+done
+[[ $(json_field "$scratch/run-array-seed7/final.json" parameter_checksum) != \
+    $(json_field "$scratch/run-array-seed8/final.json" parameter_checksum) ]] ||
+    fail "array tasks 0 and 1 (seeds 7 and 8) ended with the same parameters"
+
+job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-requeued" \
+    "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS")
+# Signal once the trainer is in its update loop (it has written metrics).
+wait_for 300 "job $job training" test -s "$scratch/run-requeued/metrics.jsonl" ||
+    fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$(job_field "$job" StdOut)")"
+scancel --batch --signal=USR1 "$job" || fail "scancel --batch --signal=USR1 $job failed"
+log "sent USR1 to the batch shell of job $job"
+expect_completed "$job" "requeued training"
+output=$(job_field "$job" StdOut)
+restarts=$(job_field "$job" Restarts)
+((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
+grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
+grep -q 'resuming from .*latest.ckpt' "$output" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$output")"
+expect_resumed_midway "$output" "$SIGNALLED_STEPS"
+expect_run_folder "$scratch/run-requeued" "$SIGNALLED_STEPS"
+requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_checksum)
+[[ $requeued_checksum == "$plain_checksum" ]] ||
+    fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
+
+job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
+expect_completed "$job" "evaluation"
+pass "train (srun), a 3-seed array, a USR1-requeued train (mpirun, $restarts restart) and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
