@@ -5,10 +5,18 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     USAGE: mtrl-bench <benchmark> [options]
-      env       environment steps/s for 1 and 256 copies   [--tasks ID,ID] [--seconds S]
+      linear    tape linear layer forward+backward vs raw sgemm   [--embeddings 64,512,768] [--rows 2048,16384]
+      oryx      one full Oryx update (ms, agent-tokens/s, MFU, peak memory)   [see --help of the benchmark]
+      env       environment steps/s for 1 and 256 copies          [--tasks ID,ID] [--seconds S]
+      sampler   sampled chunks/s and MB/s                          [--env E --episodes N --out DIR | --dataset PATH]
+    Rank scaling of the trainer: Benchmarks/scaling.sh
     """
+let rest = Array(arguments.dropFirst())
 switch arguments.first {
-case "env": EnvironmentBenchmark.run(arguments: Array(arguments.dropFirst()))
+case "linear": LinearBenchmark.run(arguments: rest)
+case "oryx": OryxUpdateBenchmark.run(arguments: rest)
+case "env": EnvironmentBenchmark.run(arguments: rest)
+case "sampler": SamplerBenchmark.run(arguments: rest)
 default:
     print(usage)
     exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)

@@ -12,12 +12,12 @@ public enum BinaryFormatError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unexpectedEnd(source, field, offset, needed, available):
+        case .unexpectedEnd(let source, let field, let offset, let needed, let available):
             "\(source): \(field) needs \(needed) bytes at offset \(offset) but only \(available) remain; "
                 + "the file is truncated or corrupted: re-copy or re-create it."
-        case let .badString(source, field, reason):
+        case .badString(let source, let field, let reason):
             "\(source): \(field) is not a valid string (\(reason)); the file is corrupted: re-create it."
-        case let .io(path, operation, code):
+        case .io(let path, let operation, let code):
             "\(path): \(operation) failed (errno \(code)); check the path, permissions and free disk space."
         }
     }

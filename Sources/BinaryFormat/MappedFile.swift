@@ -47,7 +47,8 @@ public final class MappedFile: @unchecked Sendable {
 
     /// A copy of `count` bytes at `offset` (caller checks bounds).
     public func copyBytes(offset: Int, count length: Int) -> [UInt8] {
-        precondition(offset >= 0 && length >= 0 && offset + length <= count, "range \(offset)+\(length) outside \(count) bytes")
+        precondition(
+            offset >= 0 && length >= 0 && offset + length <= count, "range \(offset)+\(length) outside \(count) bytes")
         return withUnsafeBytes { Array($0[offset..<offset + length]) }
     }
 }

@@ -1,4 +1,5 @@
 import Environments
+import Foundation
 import TensorCore
 
 /// Records a task's offline dataset with its heuristic behaviour under a quality schedule.
@@ -20,9 +21,12 @@ public enum DatasetCollector {
 
     /// Collects `episodes` episodes of `task` with `copies` environment copies stepping together.
     /// - Throws: `DatasetError.badCollectionRequest` if episodes is not a positive multiple of stages.
-    public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64) throws -> (DatasetContents, CollectionSummary) {
+    public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64) throws
+        -> (DatasetContents, CollectionSummary)
+    {
         let description = TaskDescription(
-            id: task.id, environment: task.kind.rawValue, split: task.split.rawValue, parameters: "\(task.parameters)",
+            id: task.id, environment: task.kind.rawValue, split: task.split.rawValue,
+            parameters: "\(task.parameters)".replacingOccurrences(of: "Environments.", with: ""),
             agentCount: task.agentCount, observationSize: task.observationSize, actionCount: task.actionCount)
         try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: copies)
         let environment = task.makeBatch(copies: min(copies, episodes / stages))
@@ -31,19 +35,31 @@ public enum DatasetCollector {
 
     /// Collects and writes `directory/<environment>/<task id>.mtds`.
     /// - Returns: the summary, with `fileBytes` set.
-    public static func collectAndWrite(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64, directory: String) throws -> CollectionSummary {
-        let (contents, summary) = try collect(task: task, episodes: episodes, stages: stages, seed: seed, copies: copies)
+    public static func collectAndWrite(
+        task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64, directory: String
+    ) throws -> CollectionSummary {
+        let (contents, summary) = try collect(
+            task: task, episodes: episodes, stages: stages, seed: seed, copies: copies)
         var written = summary
-        written.fileBytes = try DatasetWriter.write(contents, to: DatasetWriter.path(directory: directory, task: contents.task))
+        written.fileBytes = try DatasetWriter.write(
+            contents, to: DatasetWriter.path(directory: directory, task: contents.task))
         return written
     }
 
     /// Collects with an existing batched environment (its copy count is used as is).
     /// `task` must describe the environment's sizes.
-    public static func collect(environment: any BatchedEnvironment, task: TaskDescription, episodes: Int, stages: Int = 10, seed: UInt64) throws -> (DatasetContents, CollectionSummary) {
+    public static func collect(
+        environment: any BatchedEnvironment, task: TaskDescription, episodes: Int, stages: Int = 10, seed: UInt64
+    ) throws -> (DatasetContents, CollectionSummary) {
         try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: environment.copyCount)
-        guard environment.agentCount == task.agentCount, environment.observationSize == task.observationSize, environment.actionCount == task.actionCount, task.actionCount <= 255 else {
-            throw DatasetError.badCollectionRequest(task: task.id, reason: "environment sizes (\(environment.agentCount) agents, \(environment.observationSize) features, \(environment.actionCount) actions) differ from the task description (\(task.agentCount), \(task.observationSize), \(task.actionCount)) or exceed 255 actions")
+        guard environment.agentCount == task.agentCount, environment.observationSize == task.observationSize,
+            environment.actionCount == task.actionCount, task.actionCount <= 255
+        else {
+            throw DatasetError.badCollectionRequest(
+                task: task.id,
+                reason:
+                    "environment sizes (\(environment.agentCount) agents, \(environment.observationSize) features, \(environment.actionCount) actions) differ from the task description (\(task.agentCount), \(task.observationSize), \(task.actionCount)) or exceed 255 actions"
+            )
         }
         let root = RandomStream(seed: seed)
         var recorder = EpisodeRecorder(environment: environment)
@@ -51,11 +67,14 @@ public enum DatasetCollector {
         finished.reserveCapacity(episodes)
         let perStage = episodes / stages
         for stage in 0..<stages {
-            let seeds = (0..<perStage).map { firstWord(root.derived("collect-episode/" + task.id, stage * perStage + $0)) }
+            let seeds = (0..<perStage).map {
+                firstWord(root.derived("collect-episode/" + task.id, stage * perStage + $0))
+            }
             var behaviour = SplitMixGenerator(seed: firstWord(root.derived("collect-behaviour/" + task.id, stage)))
             let idleSeed = firstWord(root.derived("collect-idle/" + task.id, stage))
             finished += recorder.run(
-                seeds: seeds, epsilon: epsilon(stage: stage, stageCount: stages), stage: stage, behaviour: &behaviour, idleSeed: idleSeed)
+                seeds: seeds, epsilon: epsilon(stage: stage, stageCount: stages), stage: stage, behaviour: &behaviour,
+                idleSeed: idleSeed)
         }
         return assemble(finished, task: task, stages: stages)
     }
@@ -67,15 +86,28 @@ public enum DatasetCollector {
 
     private static func checkRequest(task: String, episodes: Int, stages: Int, copies: Int) throws {
         guard stages >= 1, episodes >= stages, episodes % stages == 0 else {
-            throw DatasetError.badCollectionRequest(task: task, reason: "\(episodes) episodes cannot be split into \(stages) equal quality stages; use a positive multiple of \(max(stages, 1)) episodes")
+            throw DatasetError.badCollectionRequest(
+                task: task,
+                reason:
+                    "\(episodes) episodes cannot be split into \(stages) equal quality stages; use a positive multiple of \(max(stages, 1)) episodes"
+            )
         }
-        guard copies >= 1 else { throw DatasetError.badCollectionRequest(task: task, reason: "copies is \(copies), expected >= 1") }
+        guard copies >= 1 else {
+            throw DatasetError.badCollectionRequest(task: task, reason: "copies is \(copies), expected >= 1")
+        }
     }
 
-    private static func assemble(_ episodes: [RecordedEpisode], task: TaskDescription, stages: Int) -> (DatasetContents, CollectionSummary) {
-        var contents = DatasetContents(task: task, qualityStageCount: stages, referenceReturn: 0, observations: [], actions: [], legal: [], rewards: [], flags: [], episodes: [])
+    private static func assemble(_ episodes: [RecordedEpisode], task: TaskDescription, stages: Int) -> (
+        DatasetContents, CollectionSummary
+    ) {
+        var contents = DatasetContents(
+            task: task, qualityStageCount: stages, referenceReturn: 0, observations: [], actions: [], legal: [],
+            rewards: [], flags: [], episodes: [])
         for episode in episodes {
-            contents.episodes.append(EpisodeRecord(start: contents.rewards.count, length: episode.rewards.count, totalReturn: episode.totalReturn, qualityStage: episode.stage))
+            contents.episodes.append(
+                EpisodeRecord(
+                    start: contents.rewards.count, length: episode.rewards.count, totalReturn: episode.totalReturn,
+                    qualityStage: episode.stage))
             contents.observations += episode.observations
             contents.actions += episode.actions
             contents.legal += episode.legal

@@ -116,7 +116,9 @@ public struct DatasetContents: Sendable, Equatable {
         let s = stepCount
         let n = task.agentCount
         func expect(_ field: String, _ found: Int, _ expected: Int) throws {
-            if found != expected { throw DatasetError.inconsistentContents(field: field, found: found, expected: expected) }
+            if found != expected {
+                throw DatasetError.inconsistentContents(field: field, found: found, expected: expected)
+            }
         }
         try expect("observations", observations.count, s * n * task.observationSize)
         try expect("actions", actions.count, s * n)
@@ -141,6 +143,8 @@ public struct DatasetContents: Sendable, Equatable {
             try expect("action at \(bad)", Int(actions[bad]), task.actionCount - 1)
         }
         if let bad = rewards.firstIndex(where: { !$0.isFinite }) { try expect("finite reward at step \(bad)", 0, 1) }
-        if let bad = observations.firstIndex(where: { !$0.isFinite }) { try expect("finite observation at \(bad)", 0, 1) }
+        if let bad = observations.firstIndex(where: { !$0.isFinite }) {
+            try expect("finite observation at \(bad)", 0, 1)
+        }
     }
 }

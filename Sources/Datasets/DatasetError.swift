@@ -17,32 +17,32 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .badMagic(path, found):
+        case .badMagic(let path, let found):
             "\(path): header: magic is \(found), expected \"MTRLDSET\"; this is not an mtrl-dist dataset "
                 + "(or its start is damaged): re-run `mtrl-dist collect`."
-        case let .unsupportedVersion(path, found, supported):
+        case .unsupportedVersion(let path, let found, let supported):
             "\(path): header: format version \(found), this build reads version \(supported); "
                 + "re-collect the dataset with this build."
-        case let .truncated(path, section, expected, actual):
+        case .truncated(let path, let section, let expected, let actual):
             "\(path): \(section) ends after \(actual) of \(expected) bytes; re-copy it or re-run `mtrl-dist collect`."
-        case let .checksumMismatch(path, section, stored, computed):
+        case .checksumMismatch(let path, let section, let stored, let computed):
             "\(path): \(section): CRC32C is \(hex(computed)), header says \(hex(stored)); the file is corrupted: "
                 + "re-copy it or re-run `mtrl-dist collect`."
-        case let .badField(path, section, field, found, expected):
+        case .badField(let path, let section, let field, let found, let expected):
             "\(path): \(section): \(field) is \(found), expected \(expected); the file is corrupted or was "
                 + "written by another tool: re-run `mtrl-dist collect`."
-        case let .inconsistentContents(field, found, expected):
+        case .inconsistentContents(let field, let found, let expected):
             "dataset contents: \(field) has \(found) values, expected \(expected); fix the code that built it."
-        case let .badCollectionRequest(task, reason):
+        case .badCollectionRequest(let task, let reason):
             "collect \(task): \(reason)."
-        case let .incompatibleTasks(reason):
+        case .incompatibleTasks(let reason):
             "sampler: \(reason)."
-        case let .taskTooShort(task, steps, windowLength):
+        case .taskTooShort(let task, let steps, let windowLength):
             "sampler: task \(task) has \(steps) stored steps, fewer than the window length T = \(windowLength); "
                 + "collect more episodes or lower T."
-        case let .invalidOption(name, value, expected):
+        case .invalidOption(let name, let value, let expected):
             "\(name) is \(value), expected \(expected)."
-        case let .notFound(path):
+        case .notFound(let path):
             "\(path): no such dataset file or directory; check the path or run `mtrl-dist collect` first."
         }
     }

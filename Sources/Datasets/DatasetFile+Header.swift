@@ -5,12 +5,15 @@ extension DatasetFile {
     static func readHeader(file: MappedFile, path: String) throws -> (DatasetMetadata, [DatasetLayout.SectionEntry]) {
         let prefixBytes = DatasetLayout.prefixBytes
         guard file.count >= prefixBytes else {
-            throw DatasetError.truncated(path: path, section: "header", expectedBytes: prefixBytes, actualBytes: file.count)
+            throw DatasetError.truncated(
+                path: path, section: "header", expectedBytes: prefixBytes, actualBytes: file.count)
         }
         var prefix = ByteReader(bytes: file.copyBytes(offset: 0, count: prefixBytes), source: path)
         let magic = try prefix.readBytes(8, "magic")
         guard magic == DatasetLayout.magic else {
-            throw DatasetError.badMagic(path: path, found: "\"" + String(decoding: magic.map { (32...126).contains($0) ? $0 : 63 }, as: UTF8.self) + "\"")
+            throw DatasetError.badMagic(
+                path: path,
+                found: "\"" + String(decoding: magic.map { (32...126).contains($0) ? $0 : 63 }, as: UTF8.self) + "\"")
         }
         let version = try prefix.readUInt32("version")
         guard version == DatasetLayout.version else {
@@ -19,18 +22,22 @@ extension DatasetFile {
         let headerLength = Int(try prefix.readUInt32("header length"))
         let storedChecksum = try prefix.readUInt32("header checksum")
         guard headerLength <= file.count - prefixBytes else {
-            throw DatasetError.truncated(path: path, section: "header", expectedBytes: prefixBytes + headerLength, actualBytes: file.count)
+            throw DatasetError.truncated(
+                path: path, section: "header", expectedBytes: prefixBytes + headerLength, actualBytes: file.count)
         }
         let headerBytes = file.copyBytes(offset: prefixBytes, count: headerLength)
         let computed = CRC32C.checksum(headerBytes)
         guard computed == storedChecksum else {
-            throw DatasetError.checksumMismatch(path: path, section: "header", stored: storedChecksum, computed: computed)
+            throw DatasetError.checksumMismatch(
+                path: path, section: "header", stored: storedChecksum, computed: computed)
         }
         var r = ByteReader(bytes: headerBytes, source: path)
         do {
             return try parseHeader(&r, path: path, fileSize: file.count, headerEnd: prefixBytes + headerLength)
         } catch let error as BinaryFormatError {
-            throw DatasetError.badField(path: path, section: "header", field: "layout", found: "\(error)", expected: "a complete version-1 header")
+            throw DatasetError.badField(
+                path: path, section: "header", field: "layout", found: "\(error)",
+                expected: "a complete version-1 header")
         }
     }
 
@@ -39,7 +46,9 @@ extension DatasetFile {
     {
         func bounded(_ field: String, _ value: UInt64, _ range: ClosedRange<Int>) throws -> Int {
             guard value <= UInt64(range.upperBound), Int(value) >= range.lowerBound else {
-                throw DatasetError.badField(path: path, section: "header", field: field, found: "\(value)", expected: "\(range.lowerBound)...\(range.upperBound)")
+                throw DatasetError.badField(
+                    path: path, section: "header", field: field, found: "\(value)",
+                    expected: "\(range.lowerBound)...\(range.upperBound)")
             }
             return Int(value)
         }
@@ -48,23 +57,32 @@ extension DatasetFile {
         let split = try r.readString("split", maxBytes: 4096)
         let parameters = try r.readString("task parameters", maxBytes: 1 << 16)
         let agents = try bounded("agent count", UInt64(try r.readUInt32("agent count")), 1...DatasetLayout.maxAgents)
-        let features = try bounded("observation size", UInt64(try r.readUInt32("observation size")), 1...DatasetLayout.maxObservationSize)
-        let actions = try bounded("action count", UInt64(try r.readUInt32("action count")), 1...DatasetLayout.maxActions)
+        let features = try bounded(
+            "observation size", UInt64(try r.readUInt32("observation size")), 1...DatasetLayout.maxObservationSize)
+        let actions = try bounded(
+            "action count", UInt64(try r.readUInt32("action count")), 1...DatasetLayout.maxActions)
         let episodes = try bounded("episode count", try r.readUInt64("episode count"), 0...fileSize)
         let steps = try bounded("step count", try r.readUInt64("step count"), episodes...fileSize)
-        let stages = try bounded("quality-stage count", UInt64(try r.readUInt32("quality-stage count")), 1...DatasetLayout.maxStages)
+        let stages = try bounded(
+            "quality-stage count", UInt64(try r.readUInt32("quality-stage count")), 1...DatasetLayout.maxStages)
         let reference = try r.readDouble("reference return")
         let discount = try r.readDouble("discount")
         let rtgMin = try r.readDouble("return-to-go min")
         let rtgMax = try r.readDouble("return-to-go max")
-        for (field, value) in [("reference return", reference), ("discount", discount), ("return-to-go min", rtgMin), ("return-to-go max", rtgMax)]
+        for (field, value) in [
+            ("reference return", reference), ("discount", discount), ("return-to-go min", rtgMin),
+            ("return-to-go max", rtgMax),
+        ]
         where !value.isFinite {
-            throw DatasetError.badField(path: path, section: "header", field: field, found: "\(value)", expected: "a finite number")
+            throw DatasetError.badField(
+                path: path, section: "header", field: field, found: "\(value)", expected: "a finite number")
         }
         let sectionCount = try r.readUInt32("section count")
         let expectedSections = DatasetLayout.Section.allCases
         guard sectionCount == expectedSections.count else {
-            throw DatasetError.badField(path: path, section: "header", field: "section count", found: "\(sectionCount)", expected: "\(expectedSections.count)")
+            throw DatasetError.badField(
+                path: path, section: "header", field: "section count", found: "\(sectionCount)",
+                expected: "\(expectedSections.count)")
         }
         var entries: [DatasetLayout.SectionEntry] = []
         var previousEnd = headerEnd
@@ -74,23 +92,37 @@ extension DatasetFile {
             let byteCount = try r.readUInt64("\(section.name) byte count")
             let checksum = try r.readUInt32("\(section.name) checksum")
             guard kind == section.rawValue else {
-                throw DatasetError.badField(path: path, section: section.name, field: "section kind", found: "\(kind)", expected: "\(section.rawValue)")
+                throw DatasetError.badField(
+                    path: path, section: section.name, field: "section kind", found: "\(kind)",
+                    expected: "\(section.rawValue)")
             }
-            let expected = section.byteCount(steps: steps, episodes: episodes, agents: agents, observationSize: features, actions: actions) ?? Int.max
+            let expected =
+                section.byteCount(
+                    steps: steps, episodes: episodes, agents: agents, observationSize: features, actions: actions)
+                ?? Int.max
             guard byteCount == UInt64(expected) else {
-                throw DatasetError.badField(path: path, section: section.name, field: "byte count", found: "\(byteCount)", expected: "\(expected) for the header's counts")
+                throw DatasetError.badField(
+                    path: path, section: section.name, field: "byte count", found: "\(byteCount)",
+                    expected: "\(expected) for the header's counts")
             }
-            guard offset % UInt64(DatasetLayout.sectionAlignment) == 0, offset >= UInt64(previousEnd), offset <= UInt64(fileSize) else {
-                throw DatasetError.badField(path: path, section: section.name, field: "offset", found: "\(offset)", expected: "a multiple of 64 in \(previousEnd)...\(fileSize)")
+            guard offset % UInt64(DatasetLayout.sectionAlignment) == 0, offset >= UInt64(previousEnd),
+                offset <= UInt64(fileSize)
+            else {
+                throw DatasetError.badField(
+                    path: path, section: section.name, field: "offset", found: "\(offset)",
+                    expected: "a multiple of 64 in \(previousEnd)...\(fileSize)")
             }
             let available = fileSize - Int(offset)
             guard expected <= available else {
-                throw DatasetError.truncated(path: path, section: section.name, expectedBytes: expected, actualBytes: available)
+                throw DatasetError.truncated(
+                    path: path, section: section.name, expectedBytes: expected, actualBytes: available)
             }
             entries.append(.init(section: section, offset: Int(offset), byteCount: expected, checksum: checksum))
             previousEnd = Int(offset) + expected
         }
-        let task = TaskDescription(id: id, environment: environment, split: split, parameters: parameters, agentCount: agents, observationSize: features, actionCount: actions)
+        let task = TaskDescription(
+            id: id, environment: environment, split: split, parameters: parameters, agentCount: agents,
+            observationSize: features, actionCount: actions)
         let metadata = DatasetMetadata(
             task: task, episodeCount: episodes, stepCount: steps, qualityStageCount: stages, referenceReturn: reference,
             discount: discount, returnToGoMin: rtgMin, returnToGoMax: rtgMax)
@@ -104,13 +136,16 @@ extension DatasetFile {
                 CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[entry.offset..<entry.offset + entry.byteCount]))
             }
             guard computed == entry.checksum else {
-                throw DatasetError.checksumMismatch(path: path, section: entry.section.name, stored: entry.checksum, computed: computed)
+                throw DatasetError.checksumMismatch(
+                    path: path, section: entry.section.name, stored: entry.checksum, computed: computed)
             }
         }
     }
 
     /// Decodes and checks the episode index: episodes tile `0..<S` in order, stages in range.
-    static func readEpisodes(file: MappedFile, entry: DatasetLayout.SectionEntry, metadata: DatasetMetadata, path: String) throws -> [EpisodeRecord] {
+    static func readEpisodes(
+        file: MappedFile, entry: DatasetLayout.SectionEntry, metadata: DatasetMetadata, path: String
+    ) throws -> [EpisodeRecord] {
         var r = ByteReader(bytes: file.copyBytes(offset: entry.offset, count: entry.byteCount), source: path)
         var episodes: [EpisodeRecord] = []
         episodes.reserveCapacity(metadata.episodeCount)
@@ -121,17 +156,27 @@ extension DatasetFile {
             let stage = Int(try r.readUInt32("episode \(e) quality stage"))
             let total = try r.readDouble("episode \(e) return")
             func bad(_ field: String, _ found: String, _ expected: String) -> DatasetError {
-                .badField(path: path, section: "episode index", field: "episode \(e) \(field)", found: found, expected: expected)
+                .badField(
+                    path: path, section: "episode index", field: "episode \(e) \(field)", found: found,
+                    expected: expected)
             }
-            guard start == UInt64(next) else { throw bad("start", "\(start)", "\(next) (right after the previous episode)") }
-            guard length >= 1, length <= metadata.stepCount - next else { throw bad("length", "\(length)", "1...\(metadata.stepCount - next)") }
-            guard stage < metadata.qualityStageCount else { throw bad("quality stage", "\(stage)", "< \(metadata.qualityStageCount)") }
+            guard start == UInt64(next) else {
+                throw bad("start", "\(start)", "\(next) (right after the previous episode)")
+            }
+            guard length >= 1, length <= metadata.stepCount - next else {
+                throw bad("length", "\(length)", "1...\(metadata.stepCount - next)")
+            }
+            guard stage < metadata.qualityStageCount else {
+                throw bad("quality stage", "\(stage)", "< \(metadata.qualityStageCount)")
+            }
             guard total.isFinite else { throw bad("return", "\(total)", "a finite number") }
             episodes.append(EpisodeRecord(start: next, length: length, totalReturn: total, qualityStage: stage))
             next += length
         }
         guard next == metadata.stepCount else {
-            throw DatasetError.badField(path: path, section: "episode index", field: "sum of episode lengths", found: "\(next)", expected: "\(metadata.stepCount) (the step count)")
+            throw DatasetError.badField(
+                path: path, section: "episode index", field: "sum of episode lengths", found: "\(next)",
+                expected: "\(metadata.stepCount) (the step count)")
         }
         return episodes
     }

@@ -8,6 +8,8 @@ import BinaryFormat
 /// default every section checksum. Any failure throws a `DatasetError` naming the file and section.
 ///
 /// Properties: after a successful open, every accessor returns data consistent with `metadata`.
+/// Writers replace files by rename (new inode), so an open mapping stays valid; truncating a mapped
+/// file in place from outside would fault on access, which no reader can prevent.
 public final class DatasetFile: @unchecked Sendable {
     public let path: String
     public let metadata: DatasetMetadata
@@ -27,7 +29,9 @@ public final class DatasetFile: @unchecked Sendable {
         self.metadata = metadata
         self.entries = entries
         if verifyingChecksums { try DatasetFile.verify(file: file, entries: entries, path: path) }
-        episodes = try DatasetFile.readEpisodes(file: file, entry: entries[Int(DatasetLayout.Section.episodes.rawValue) - 1], metadata: metadata, path: path)
+        episodes = try DatasetFile.readEpisodes(
+            file: file, entry: entries[Int(DatasetLayout.Section.episodes.rawValue) - 1], metadata: metadata, path: path
+        )
         try validateFlagsAndActions()
     }
 
@@ -77,12 +81,17 @@ public final class DatasetFile: @unchecked Sendable {
             rewards: withRewards(Array.init), flags: withFlags(Array.init), episodes: episodes)
     }
 
-    private func withSection<T, R>(_ section: DatasetLayout.Section, as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+    private func withSection<T, R>(
+        _ section: DatasetLayout.Section, as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R
+    ) rethrows -> R {
         let entry = entries[Int(section.rawValue) - 1]
         return try file.withUnsafeBytes { raw in
             let count = entry.byteCount / MemoryLayout<T>.stride
-            guard count > 0, let base = raw.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-            return try body(UnsafeBufferPointer(start: (base + entry.offset).assumingMemoryBound(to: T.self), count: count))
+            guard count > 0, let base = raw.baseAddress else {
+                return try body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            return try body(
+                UnsafeBufferPointer(start: (base + entry.offset).assumingMemoryBound(to: T.self), count: count))
         }
     }
 
@@ -90,7 +99,9 @@ public final class DatasetFile: @unchecked Sendable {
         let actionCount = metadata.task.actionCount
         if let bad = withActions({ $0.firstIndex { Int($0) >= actionCount } }) {
             let value = withActions { $0[bad] }
-            throw DatasetError.badField(path: path, section: "actions", field: "action at index \(bad)", found: "\(value)", expected: "< \(actionCount)")
+            throw DatasetError.badField(
+                path: path, section: "actions", field: "action at index \(bad)", found: "\(value)",
+                expected: "< \(actionCount)")
         }
         try withFlags { flags in
             for (e, episode) in episodes.enumerated() {

@@ -6,7 +6,9 @@ public enum DatasetInspector {
     /// - Throws: `DatasetError.notFound` when nothing is there.
     public static func datasetPaths(at path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DatasetError.notFound(path: path) }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DatasetError.notFound(path: path)
+        }
         guard isDirectory.boolValue else { return [path] }
         let found = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".mtds") }.sorted().map { path + "/" + $0 }
@@ -19,7 +21,9 @@ public enum DatasetInspector {
     /// - Throws: the first file's `DatasetError` (files are opened with checksum verification).
     public static func inspect(path: String) throws -> String {
         var lines: [String] = []
-        var episodes = 0, transitions = 0, bytes = 0
+        var episodes = 0
+        var transitions = 0
+        var bytes = 0
         let paths = try datasetPaths(at: path)
         for file in paths {
             let dataset = try DatasetFile(path: file)
@@ -28,17 +32,27 @@ public enum DatasetInspector {
             transitions += m.stepCount
             bytes += dataset.byteCount
             lines.append("\(file)")
-            lines.append("  task \(m.task.id) (\(m.task.environment), \(m.task.split)): \(m.task.agentCount) agents, \(m.task.observationSize) features, \(m.task.actionCount) actions")
+            lines.append(
+                "  task \(m.task.id) (\(m.task.environment), \(m.task.split)): \(m.task.agentCount) agents, \(m.task.observationSize) features, \(m.task.actionCount) actions"
+            )
             lines.append("  parameters: \(m.task.parameters)")
             lines.append("  episodes \(m.episodeCount), transitions \(m.stepCount), \(dataset.byteCount) bytes")
-            lines.append("  reference return \(format(m.referenceReturn)); return-to-go (γ \(format(m.discount))) in [\(format(m.returnToGoMin)), \(format(m.returnToGoMax))]")
+            lines.append(
+                "  reference return \(format(m.referenceReturn)); return-to-go (γ \(format(m.discount))) in [\(format(m.returnToGoMin)), \(format(m.returnToGoMax))]"
+            )
             lines.append("  stage  epsilon  episodes      mean       min       q25    median       q75       max")
-            let stats = CollectionSummary(contents: DatasetContents(task: m.task, qualityStageCount: m.qualityStageCount, referenceReturn: m.referenceReturn, observations: [], actions: [], legal: [], rewards: [], flags: [], episodes: dataset.episodes)).stageReturns
+            let stats = CollectionSummary(
+                contents: DatasetContents(
+                    task: m.task, qualityStageCount: m.qualityStageCount, referenceReturn: m.referenceReturn,
+                    observations: [], actions: [], legal: [], rewards: [], flags: [], episodes: dataset.episodes)
+            ).stageReturns
             for (stage, s) in stats.enumerated() {
                 let eps = DatasetCollector.epsilon(stage: stage, stageCount: m.qualityStageCount)
                 lines.append(
                     pad("\(stage)", 7) + pad(format(eps), 9) + pad("\(s.count)", 10)
-                        + [s.mean, s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map { pad(format($0), 10) }.joined())
+                        + [s.mean, s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map {
+                            pad(format($0), 10)
+                        }.joined())
             }
         }
         lines.append("total: \(paths.count) tasks, \(episodes) episodes, \(transitions) transitions, \(bytes) bytes")
@@ -62,7 +76,9 @@ public enum DatasetInspector {
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }
-    static func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+    static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
 }
 
 /// The outcome of `DatasetInspector.verify`.

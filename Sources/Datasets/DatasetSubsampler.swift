@@ -10,7 +10,8 @@ import TensorCore
 public enum DatasetSubsampler {
     /// Subsamples one dataset in memory.
     /// - Throws: `DatasetError.invalidOption` unless 0 < fraction ≤ 1.
-    public static func subsample(_ contents: DatasetContents, fraction: Double, seed: UInt64) throws -> DatasetContents {
+    public static func subsample(_ contents: DatasetContents, fraction: Double, seed: UInt64) throws -> DatasetContents
+    {
         guard fraction > 0, fraction <= 1 else {
             throw DatasetError.invalidOption(name: "--fraction", value: "\(fraction)", expected: "a number in (0, 1]")
         }
@@ -25,11 +26,18 @@ public enum DatasetSubsampler {
             kept.formUnion(indices.prefix(keep))
         }
         var result = contents
-        (result.observations, result.actions, result.legal, result.rewards, result.flags, result.episodes) = ([], [], [], [], [], [])
-        let n = contents.task.agentCount, f = contents.task.observationSize, a = contents.task.actionCount
+        (result.observations, result.actions, result.legal, result.rewards, result.flags, result.episodes) = (
+            [], [], [], [], [], []
+        )
+        let n = contents.task.agentCount
+        let f = contents.task.observationSize
+        let a = contents.task.actionCount
         for (e, episode) in contents.episodes.enumerated() where kept.contains(e) {
             let steps = episode.start..<(episode.start + episode.length)
-            result.episodes.append(EpisodeRecord(start: result.rewards.count, length: episode.length, totalReturn: episode.totalReturn, qualityStage: episode.qualityStage))
+            result.episodes.append(
+                EpisodeRecord(
+                    start: result.rewards.count, length: episode.length, totalReturn: episode.totalReturn,
+                    qualityStage: episode.qualityStage))
             result.observations += contents.observations[(steps.lowerBound * n * f)..<(steps.upperBound * n * f)]
             result.actions += contents.actions[(steps.lowerBound * n)..<(steps.upperBound * n)]
             result.legal += contents.legal[(steps.lowerBound * n * a)..<(steps.upperBound * n * a)]
@@ -49,7 +57,9 @@ public enum DatasetSubsampler {
             let smaller = try subsample(original, fraction: fraction, seed: seed)
             let target = DatasetWriter.path(directory: destination, task: smaller.task)
             let bytes = try DatasetWriter.write(smaller, to: target)
-            lines.append("\(target): \(smaller.episodes.count) of \(original.episodes.count) episodes, \(smaller.stepCount) of \(original.stepCount) transitions, \(bytes) bytes")
+            lines.append(
+                "\(target): \(smaller.episodes.count) of \(original.episodes.count) episodes, \(smaller.stepCount) of \(original.stepCount) transitions, \(bytes) bytes"
+            )
         }
         return lines.joined(separator: "\n")
     }

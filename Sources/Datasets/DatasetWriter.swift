@@ -5,7 +5,12 @@ import Foundation
 public enum DatasetWriter {
     /// The conventional path of a task's dataset: `directory/<environment>/<task id>.mtds`.
     public static func path(directory: String, task: TaskDescription) -> String {
-        "\(directory)/\(task.environment)/\(task.id).mtds"
+        path(directory: directory, environment: task.environment, taskId: task.id)
+    }
+
+    /// `directory/<environment>/<task id>.mtds`.
+    public static func path(directory: String, environment: String, taskId: String) -> String {
+        "\(directory)/\(environment)/\(taskId).mtds"
     }
 
     /// Validates `contents` and writes it to `path` (creating missing parent directories).
@@ -122,7 +127,9 @@ public enum DatasetWriter {
     private static func checkBounds(_ c: DatasetContents) throws {
         func check(_ field: String, _ value: Int, _ range: ClosedRange<Int>) throws {
             guard range.contains(value) else {
-                throw DatasetError.inconsistentContents(field: field, found: value, expected: value < range.lowerBound ? range.lowerBound : range.upperBound)
+                throw DatasetError.inconsistentContents(
+                    field: field, found: value, expected: value < range.lowerBound ? range.lowerBound : range.upperBound
+                )
             }
         }
         try check("agent count", c.task.agentCount, 1...DatasetLayout.maxAgents)

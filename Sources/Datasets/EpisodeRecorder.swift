@@ -23,7 +23,8 @@ struct EpisodeRecorder {
 
     init(environment: any BatchedEnvironment) {
         self.environment = environment
-        let c = environment.copyCount, n = environment.agentCount
+        let c = environment.copyCount
+        let n = environment.agentCount
         observations = [Float](repeating: 0, count: c * n * environment.observationSize)
         legal = [UInt8](repeating: 0, count: c * n * environment.actionCount)
         actions = [Int32](repeating: 0, count: c * n)
@@ -36,9 +37,14 @@ struct EpisodeRecorder {
     /// Copies without an episode to run keep stepping on `idleSeed` episodes that are discarded.
     /// An episode reaching the time limit without a flag from the environment is cut as truncated.
     /// - Returns: the episodes in `seeds` order.
-    mutating func run(seeds: [UInt64], epsilon: Double, stage: Int, behaviour: inout SplitMixGenerator, idleSeed: UInt64) -> [RecordedEpisode] {
+    mutating func run(
+        seeds: [UInt64], epsilon: Double, stage: Int, behaviour: inout SplitMixGenerator, idleSeed: UInt64
+    ) -> [RecordedEpisode] {
         let env = environment
-        let c = env.copyCount, n = env.agentCount, f = env.observationSize, a = env.actionCount
+        let c = env.copyCount
+        let n = env.agentCount
+        let f = env.observationSize
+        let a = env.actionCount
         let limit = max(1, env.timeLimit)
         var results = [RecordedEpisode?](repeating: nil, count: seeds.count)
         var current = [RecordedEpisode](repeating: RecordedEpisode(stage: stage), count: c)
@@ -74,13 +80,16 @@ struct EpisodeRecorder {
                 current[copy].legal += legal[(copy * n * a)..<((copy + 1) * n * a)]
                 for i in 0..<n {
                     let action = actions[copy * n + i]
-                    precondition((0..<Int32(a)).contains(action), "environment produced action \(action) outside 0..<\(a)")
+                    precondition(
+                        (0..<Int32(a)).contains(action), "environment produced action \(action) outside 0..<\(a)")
                     current[copy].actions.append(UInt8(action))
                 }
                 current[copy].rewards.append(rewards[copy])
                 current[copy].totalReturn += Double(rewards[copy])
                 let cut = current[copy].rewards.count >= limit
-                let flag = (terminal[copy] ? StepFlag.terminal : 0) | (truncated[copy] || (cut && !terminal[copy]) ? StepFlag.truncated : 0)
+                let flag =
+                    (terminal[copy] ? StepFlag.terminal : 0)
+                    | (truncated[copy] || (cut && !terminal[copy]) ? StepFlag.truncated : 0)
                 current[copy].flags.append(flag)
                 if flag != 0 {
                     results[episode] = current[copy]

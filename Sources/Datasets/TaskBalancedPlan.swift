@@ -44,7 +44,8 @@ public struct TaskBalancedPlan: Sendable, Equatable {
         switch mode {
         case .balanced: self = .balanced(update: update, batchSize: batchSize, taskCount: taskSizes.count)
         case .proportional: self = .proportional(seed: seed, update: update, batchSize: batchSize, taskSizes: taskSizes)
-        case .singleTask: self = .singleTask(seed: seed, update: update, batchSize: batchSize, taskCount: taskSizes.count)
+        case .singleTask:
+            self = .singleTask(seed: seed, update: update, batchSize: batchSize, taskCount: taskSizes.count)
         }
     }
 
@@ -53,13 +54,17 @@ public struct TaskBalancedPlan: Sendable, Equatable {
         precondition(countsPerTask.allSatisfy { $0 >= 0 }, "negative task count in \(countsPerTask)")
         self.update = update
         self.countsPerTask = countsPerTask
-        entries = countsPerTask.enumerated().flatMap { task, count in (0..<count).map { PlanEntry(task: task, indexInTask: $0) } }
+        entries = countsPerTask.enumerated().flatMap { task, count in
+            (0..<count).map { PlanEntry(task: task, indexInTask: $0) }
+        }
     }
 
     /// Balanced plan (spec §7.4): q = ⌊B/M⌋ each; the r = B − qM extras go to tasks
     /// (p_u + k) mod M, k = 0..<r, with p_u = (u·r) mod M (the closed form of p_{u+1} = (p_u + r) mod M, p_0 = 0).
     public static func balanced(update: Int, batchSize: Int, taskCount: Int) -> TaskBalancedPlan {
-        precondition(taskCount > 0 && batchSize >= 0 && update >= 0, "balanced plan needs M > 0, B >= 0, u >= 0; got M \(taskCount), B \(batchSize), u \(update)")
+        precondition(
+            taskCount > 0 && batchSize >= 0 && update >= 0,
+            "balanced plan needs M > 0, B >= 0, u >= 0; got M \(taskCount), B \(batchSize), u \(update)")
         let q = batchSize / taskCount
         let r = batchSize - q * taskCount
         let pointer = roundRobinPointer(update: update, extras: r, taskCount: taskCount)
@@ -77,7 +82,9 @@ public struct TaskBalancedPlan: Sendable, Equatable {
     /// from the stream (seed, "plan-proportional", u).
     public static func proportional(seed: UInt64, update: Int, batchSize: Int, taskSizes: [Int]) -> TaskBalancedPlan {
         let total = taskSizes.reduce(0, +)
-        precondition(!taskSizes.isEmpty && total > 0 && taskSizes.allSatisfy { $0 >= 0 }, "proportional plan needs positive total size, got \(taskSizes)")
+        precondition(
+            !taskSizes.isEmpty && total > 0 && taskSizes.allSatisfy { $0 >= 0 },
+            "proportional plan needs positive total size, got \(taskSizes)")
         var rng = RandomStream(seed: seed).derived("plan-proportional", update)
         var counts = [Int](repeating: 0, count: taskSizes.count)
         for _ in 0..<batchSize {

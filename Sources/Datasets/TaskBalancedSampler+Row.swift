@@ -5,8 +5,12 @@ extension TaskBalancedSampler {
     func fillRow(_ batch: inout AgentBatch, row: Int, entry: PlanEntry, start: Int, permutation: [Int]) {
         let dataset = datasets[entry.task]
         let task = dataset.metadata.task
-        let n = task.agentCount, f = task.observationSize
-        let t0 = configuration.timeSteps, slots = agentSlots, d = inputSize, a = actionCount
+        let n = task.agentCount
+        let f = task.observationSize
+        let t0 = configuration.timeSteps
+        let slots = agentSlots
+        let d = inputSize
+        let a = actionCount
         batch.taskIndex[row] = Int32(entry.task)
         for j in 0..<slots { batch.agentMask[row * slots + j] = permutation[j] < n ? 1 : 0 }
         dataset.withFlags { flags in
@@ -21,24 +25,32 @@ extension TaskBalancedSampler {
                     let step = start + t
                     for j in 0..<slots {
                         let out = target.baseAddress! + ((row * t0 + t) * slots + j) * d
-                        out.update(repeating: 0, count: d)
                         let agent = permutation[j]
-                        guard agent < n else { continue }
+                        guard agent < n else {
+                            out.update(repeating: 0, count: d)
+                            continue
+                        }
+                        out.update(repeating: 0, count: slots)
                         out[agent] = 1
                         (out + slots).update(from: source.baseAddress! + (step * n + agent) * f, count: f)
+                        (out + slots + f).update(repeating: 0, count: d - slots - f)
                     }
                 }
             }
         }
         dataset.withActions { actions in
             dataset.withRewards { rewards in
-                for t in 0..<t0 {
-                    let step = start + t
-                    for j in 0..<slots {
-                        let token = (row * t0 + t) * slots + j
-                        let agent = permutation[j]
-                        batch.actions[token] = agent < n ? Int32(actions[step * n + agent]) : 0
-                        batch.rewards[token] = agent < n ? rewards[step] : 0
+                batch.actions.withUnsafeMutableBufferPointer { actionsOut in
+                    batch.rewards.withUnsafeMutableBufferPointer { rewardsOut in
+                        for t in 0..<t0 {
+                            let step = start + t
+                            for j in 0..<slots {
+                                let token = (row * t0 + t) * slots + j
+                                let agent = permutation[j]
+                                actionsOut[token] = agent < n ? Int32(actions[step * n + agent]) : 0
+                                rewardsOut[token] = agent < n ? rewards[step] : 0
+                            }
+                        }
                     }
                 }
             }

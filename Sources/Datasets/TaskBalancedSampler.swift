@@ -38,16 +38,26 @@ public final class TaskBalancedSampler: @unchecked Sendable {
         let features = configuration.featureSize ?? tasks.map(\.observationSize).max()!
         for (d, task) in zip(datasets, tasks) {
             if task.actionCount != first.metadata.task.actionCount {
-                throw DatasetError.incompatibleTasks(reason: "task \(task.id) has \(task.actionCount) actions, task \(first.metadata.task.id) has \(first.metadata.task.actionCount); mix tasks of one environment only")
+                throw DatasetError.incompatibleTasks(
+                    reason:
+                        "task \(task.id) has \(task.actionCount) actions, task \(first.metadata.task.id) has \(first.metadata.task.actionCount); mix tasks of one environment only"
+                )
             }
             if task.agentCount > slots || task.observationSize > features {
-                throw DatasetError.incompatibleTasks(reason: "task \(task.id) has \(task.agentCount) agents × \(task.observationSize) features, more than the \(slots) slots × \(features) features configured; raise agentSlots/featureSize")
+                throw DatasetError.incompatibleTasks(
+                    reason:
+                        "task \(task.id) has \(task.agentCount) agents × \(task.observationSize) features, more than the \(slots) slots × \(features) features configured; raise agentSlots/featureSize"
+                )
             }
             if !configuration.usesPadding && (task.agentCount != slots || task.observationSize != features) {
-                throw DatasetError.incompatibleTasks(reason: "padding is off but task \(task.id) has \(task.agentCount) agents × \(task.observationSize) features, not \(slots) × \(features); turn padding on or train on tasks of one shape")
+                throw DatasetError.incompatibleTasks(
+                    reason:
+                        "padding is off but task \(task.id) has \(task.agentCount) agents × \(task.observationSize) features, not \(slots) × \(features); turn padding on or train on tasks of one shape"
+                )
             }
             if d.metadata.stepCount < configuration.timeSteps {
-                throw DatasetError.taskTooShort(task: task.id, steps: d.metadata.stepCount, windowLength: configuration.timeSteps)
+                throw DatasetError.taskTooShort(
+                    task: task.id, steps: d.metadata.stepCount, windowLength: configuration.timeSteps)
             }
         }
         self.datasets = datasets
@@ -66,12 +76,15 @@ public final class TaskBalancedSampler: @unchecked Sendable {
 
     /// The plan of update `update` for this sampler's tasks.
     public func plan(mode: BatchingMode, update: Int, batchSize: Int) -> TaskBalancedPlan {
-        TaskBalancedPlan(mode: mode, seed: configuration.seed, update: update, batchSize: batchSize, taskSizes: taskSizes)
+        TaskBalancedPlan(
+            mode: mode, seed: configuration.seed, update: update, batchSize: batchSize, taskSizes: taskSizes)
     }
 
     /// An empty batch of `batchSize` samples with this sampler's sizes.
     public func makeBatch(batchSize: Int) -> AgentBatch {
-        AgentBatch(batchSize: batchSize, timeSteps: configuration.timeSteps, agentSlots: agentSlots, inputSize: inputSize, actionCount: actionCount)
+        AgentBatch(
+            batchSize: batchSize, timeSteps: configuration.timeSteps, agentSlots: agentSlots, inputSize: inputSize,
+            actionCount: actionCount)
     }
 
     /// First stored step of the window of `entry` at `update`.
@@ -96,14 +109,22 @@ public final class TaskBalancedSampler: @unchecked Sendable {
 
     /// Fills `batch` row k with `entries[k]` at `update`; `batch.batchSize` must equal `entries.count`.
     public func fill(_ batch: inout AgentBatch, update: Int, entries: [PlanEntry]) {
-        precondition(batch.batchSize == entries.count && batch.timeSteps == configuration.timeSteps
+        precondition(
+            batch.batchSize == entries.count && batch.timeSteps == configuration.timeSteps
                 && batch.agentSlots == agentSlots && batch.inputSize == inputSize && batch.actionCount == actionCount,
-            "batch (B \(batch.batchSize), T \(batch.timeSteps), N \(batch.agentSlots), D \(batch.inputSize), A \(batch.actionCount)) does not match \(entries.count) entries, T \(configuration.timeSteps), N \(agentSlots), D \(inputSize), A \(actionCount)")
-        let shared = configuration.shuffle == .perSample ? nil : slotPermutation(update: update, entry: PlanEntry(task: 0, indexInTask: 0))
+            "batch (B \(batch.batchSize), T \(batch.timeSteps), N \(batch.agentSlots), D \(batch.inputSize), A \(batch.actionCount)) does not match \(entries.count) entries, T \(configuration.timeSteps), N \(agentSlots), D \(inputSize), A \(actionCount)"
+        )
+        let shared =
+            configuration.shuffle == .perSample
+            ? nil : slotPermutation(update: update, entry: PlanEntry(task: 0, indexInTask: 0))
         for (row, entry) in entries.enumerated() {
-            precondition((0..<datasets.count).contains(entry.task), "plan entry task \(entry.task) outside 0..<\(datasets.count)")
+            precondition(
+                (0..<datasets.count).contains(entry.task), "plan entry task \(entry.task) outside 0..<\(datasets.count)"
+            )
             let permutation = shared ?? slotPermutation(update: update, entry: entry)
-            fillRow(&batch, row: row, entry: entry, start: windowStart(update: update, entry: entry), permutation: permutation)
+            fillRow(
+                &batch, row: row, entry: entry, start: windowStart(update: update, entry: entry),
+                permutation: permutation)
         }
     }
 

@@ -35,3 +35,26 @@ public final class Workspace: @unchecked Sendable {
         return raw.assumingMemoryBound(to: Int32.self)
     }
 }
+
+/// A workspace region allocated on first use, for buffers a model needs only in rare cases (the
+/// FFN residual sums, needed only once the zero-initialised SwiGLU weights become non-zero).
+public final class DeferredMatrix: @unchecked Sendable {
+    private let workspace: Workspace
+    private let rows: Int
+    private let cols: Int
+    private var storage: Matrix?
+
+    public init(_ rows: Int, _ cols: Int, in workspace: Workspace) {
+        self.workspace = workspace
+        self.rows = rows
+        self.cols = cols
+    }
+
+    /// The region, allocated on the first call.
+    public func matrix() -> Matrix {
+        if let storage { return storage }
+        let m = workspace.matrix(rows, cols)
+        storage = m
+        return m
+    }
+}

@@ -4,17 +4,10 @@ import Layers
 ///
 /// Pitfall P2: all three matrices start at zero, so the output and every gradient stay exactly
 /// zero. When all three are zero the module is skipped: the result is identical (0) and the
-/// gradients it would accumulate are exactly 0.
+/// gradients it would accumulate are exactly 0. Saves nothing: backward recomputes x W_gate and
+/// x W_lin in the shared scratch.
 struct FeedForward {
     let slices: FeedForwardSlices
-    let gatePre, linear, hidden: Matrix
-
-    init(slices: FeedForwardSlices, maxRows: Int, embedding: Int, workspace: Workspace) {
-        self.slices = slices
-        gatePre = workspace.matrix(maxRows, embedding)
-        linear = workspace.matrix(maxRows, embedding)
-        hidden = workspace.matrix(maxRows, embedding)
-    }
 
     /// True when any FFN weight is non-zero (the module then has to run).
     func isActive(_ p: ParameterView) -> Bool {
@@ -25,50 +18,57 @@ struct FeedForward {
         return false
     }
 
-    /// out += FFN(x).
-    func forward(_ x: Matrix, p: ParameterView, addInto out: Matrix) {
-        let rows = x.rows, e = x.cols
-        MatMul.product(x, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
-        MatMul.product(x, p.matrix(slices.linear), into: linear.prefix(rows: rows))
-        for i in 0..<(rows * e) { hidden.pointer[i] = Activations.swish(gatePre.pointer[i]) * linear.pointer[i] }
-        MatMul.product(hidden.prefix(rows: rows), p.matrix(slices.output), into: out, accumulate: true)
+    /// gate = x W_gate, linear = x W_lin, hidden = swish(gate) ⊙ linear in scratch a, b, c.
+    private func hidden(_ x: Matrix, p: ParameterView, scratch: RetentionScratch) -> (Matrix, Matrix, Matrix) {
+        let rows = x.rows
+        let gate = scratch.a.prefix(rows: rows), linear = scratch.b.prefix(rows: rows), hidden = scratch.c.prefix(rows: rows)
+        MatMul.product(x, p.matrix(slices.gate), into: gate)
+        MatMul.product(x, p.matrix(slices.linear), into: linear)
+        for i in 0..<(rows * x.cols) { hidden.pointer[i] = Activations.swish(gate.pointer[i]) * linear.pointer[i] }
+        return (gate, linear, hidden)
     }
 
-    /// dX += ∂FFN/∂x · dOut; parameter gradients accumulate. `scratch` is a (rows, E) temporary.
-    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: Matrix, dInput: Matrix) {
+    /// out += FFN(x).
+    func forward(_ x: Matrix, p: ParameterView, scratch: RetentionScratch, addInto out: Matrix) {
+        let (_, _, h) = hidden(x, p: p, scratch: scratch)
+        MatMul.product(h, p.matrix(slices.output), into: out, accumulate: true)
+    }
+
+    /// dX += ∂FFN/∂x · dOut; parameter gradients accumulate. `dHidden` is a (rows, E) temporary.
+    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: RetentionScratch,
+                  dHidden: Matrix, dInput: Matrix) {
         let rows = x.rows, e = x.cols
-        MatMul.product(hidden.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
-        let dHidden = scratch
+        let (gate, linear, h) = hidden(x, p: p, scratch: scratch)
+        MatMul.product(h, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dHidden)
-        // Reuse gatePre / linear storage for their gradients (forward values read first).
+        // Overwrite gate / linear with their gradients (forward values read first).
         for i in 0..<(rows * e) {
-            let gp = gatePre.pointer[i], lin = linear.pointer[i], dh = dHidden.pointer[i]
-            gatePre.pointer[i] = dh * lin * Activations.swishDerivative(gp)
+            let gp = gate.pointer[i], lin = linear.pointer[i], dh = dHidden.pointer[i]
+            gate.pointer[i] = dh * lin * Activations.swishDerivative(gp)
             linear.pointer[i] = dh * Activations.swish(gp)
         }
-        MatMul.product(x, transposeA: true, gatePre.prefix(rows: rows), into: g.matrix(slices.gate), accumulate: true)
-        MatMul.product(x, transposeA: true, linear.prefix(rows: rows), into: g.matrix(slices.linear), accumulate: true)
-        MatMul.product(gatePre.prefix(rows: rows), p.matrix(slices.gate), transposeB: true, into: dInput, accumulate: true)
-        MatMul.product(linear.prefix(rows: rows), p.matrix(slices.linear), transposeB: true, into: dInput, accumulate: true)
+        MatMul.product(x, transposeA: true, gate, into: g.matrix(slices.gate), accumulate: true)
+        MatMul.product(x, transposeA: true, linear, into: g.matrix(slices.linear), accumulate: true)
+        MatMul.product(gate, p.matrix(slices.gate), transposeB: true, into: dInput, accumulate: true)
+        MatMul.product(linear, p.matrix(slices.linear), transposeB: true, into: dInput, accumulate: true)
     }
 }
 
 /// Output head (spec §2.7.3): out = RMSNorm(GELU(x W_1 + b_1)) W_2 + b_2.
 struct OutputHead {
     let slices: HeadSlices
-    let pre, act, normed: Matrix
+    let pre: Matrix
     let rstd: UnsafeMutablePointer<Float>
 
     init(slices: HeadSlices, maxRows: Int, embedding: Int, workspace: Workspace) {
         self.slices = slices
         pre = workspace.matrix(maxRows, embedding)
-        act = workspace.matrix(maxRows, embedding)
-        normed = workspace.matrix(maxRows, embedding)
         rstd = workspace.floats(maxRows)
     }
 
-    func forward(_ x: Matrix, p: ParameterView, into out: Matrix) {
-        let rows = x.rows
+    /// `scratch` holds (rows, E) temporaries for GELU(x W_1 + b_1) and its RMSNorm (recomputed in backward).
+    func forward(_ x: Matrix, p: ParameterView, scratch: RetentionScratch, into out: Matrix) {
+        let rows = x.rows, act = scratch.a.prefix(rows: rows), normed = scratch.b
         MatMul.product(x, p.matrix(slices.kernel1), into: pre.prefix(rows: rows))
         RowOps.addBias(p.pointer(slices.bias1), to: pre.prefix(rows: rows))
         Activations.gelu(pre.prefix(rows: rows), into: act.prefix(rows: rows))
@@ -77,9 +77,12 @@ struct OutputHead {
         RowOps.addBias(p.pointer(slices.bias2), to: out)
     }
 
-    /// dX += ∂head/∂x · dOut. `scratch` is a (rows, E) temporary.
-    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch: Matrix, dInput: Matrix) {
-        let rows = x.rows
+    /// dX += ∂head/∂x · dOut. `temporary` is a (rows, E) temporary besides the shared scratch.
+    func backward(dOut: Matrix, input x: Matrix, p: ParameterView, g: ParameterView, scratch shared: RetentionScratch,
+                  temporary scratch: Matrix, dInput: Matrix) {
+        let rows = x.rows, act = shared.a.prefix(rows: rows), normed = shared.b
+        Activations.gelu(pre.prefix(rows: rows), into: act)
+        RMSNormKernel.forward(act, scale: p.pointer(slices.norm), into: normed.prefix(rows: rows), rstd: rstd)
         MatMul.product(normed.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.kernel2), accumulate: true)
         RowOps.accumulateColumnSums(dOut, into: g.pointer(slices.bias2))
         MatMul.product(dOut, p.matrix(slices.kernel2), transposeB: true, into: scratch)

@@ -5,7 +5,8 @@ import TensorCore
 /// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
 ///
 /// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
-/// Saves Q, K, V, masked scores, Y, GroupNorm statistics, X_k W_g and the gated Z for backward.
+/// Saves Q, K, V, masked scores, GroupNorm statistics and X_k W_g; Y = P V, Y_norm and the gated Z
+/// live in the shared scratch and are recomputed in backward.
 struct MultiScaleRetention {
     let slices: RetentionSlices
     let heads: Int
@@ -13,7 +14,7 @@ struct MultiScaleRetention {
     let causal: Bool
     let tokens: Int
     let scoreStride: Int
-    let q, k, v, y, yNorm, gatePre, z: Matrix
+    let q, k, v, gatePre: Matrix
     let scores: UnsafeMutablePointer<Float>
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
@@ -28,10 +29,7 @@ struct MultiScaleRetention {
         q = workspace.matrix(maxRows, e)
         k = workspace.matrix(maxRows, e)
         v = workspace.matrix(maxRows, e)
-        y = workspace.matrix(maxRows, e)
-        yNorm = workspace.matrix(maxRows, e)
         gatePre = workspace.matrix(maxRows, e)
-        z = workspace.matrix(maxRows, e)
         scoreStride = AlignedBuffer.paddedCount(tokens * tokens)
         scores = workspace.floats(maxRows / tokens * heads * scoreStride)
         gnMean = workspace.floats(maxRows * heads * heads)
@@ -54,8 +52,9 @@ struct MultiScaleRetention {
 
     /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
-                 decay: (Int, Int) -> DecayPattern, into out: Matrix) {
+                 decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
         let e = embedding, d = e / heads, l = tokens
+        let y = scratch.c.prefix(rows: rows)
         pack(p)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
@@ -68,14 +67,21 @@ struct MultiScaleRetention {
                     into: y.rows(b * l, l).columns(h * d, d))
             }
         }
-        GroupNormKernel.forward(y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
-                                bias: p.pointer(slices.normBias), into: yNorm.prefix(rows: rows), mean: gnMean, rstd: gnRstd)
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
+        let z = gatedOutput(y, p: p, yNorm: scratch.a.prefix(rows: rows), into: scratch.b.prefix(rows: rows))
+        MatMul.product(z, p.matrix(slices.output), into: out)
+    }
+
+    /// Y_norm = GroupNorm(Y) (statistics saved) and Z = swish(X_k W_g) ⊙ Y_norm.
+    private func gatedOutput(_ y: Matrix, p: ParameterView, yNorm: Matrix, into z: Matrix) -> Matrix {
+        let e = embedding, rows = y.rows
+        GroupNormKernel.forward(y, heads: heads, scale: p.pointer(slices.normScale),
+                                bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
         for r in 0..<rows {
             let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
             for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
         }
-        MatMul.product(z.prefix(rows: rows), p.matrix(slices.output), into: out)
+        return z
     }
 
     /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
@@ -85,7 +91,16 @@ struct MultiScaleRetention {
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
         let e = embedding, d = e / heads, l = tokens
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
-        MatMul.product(z.prefix(rows: rows), transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
+        let y = scratch.e.prefix(rows: rows)
+        for b in 0..<(rows / l) {
+            for h in 0..<heads {
+                MatMul.product(scoreMatrix(sample: b, head: h), v.rows(b * l, l).columns(h * d, d),
+                               into: y.rows(b * l, l).columns(h * d, d))
+            }
+        }
+        let yNorm = scratch.c.prefix(rows: rows)
+        let z = gatedOutput(y, p: p, yNorm: yNorm, into: scratch.d.prefix(rows: rows))
+        MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
         // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
         for r in 0..<rows {
@@ -98,7 +113,7 @@ struct MultiScaleRetention {
         MatMul.product(xk, transposeA: true, dG, into: g.matrix(slices.gate), accumulate: true)
         MatMul.product(dG, p.matrix(slices.gate), transposeB: true, into: dKey, accumulate: true)
         let dY = dG  // dG is consumed
-        GroupNormKernel.backward(dZ, input: y.prefix(rows: rows), heads: heads, scale: p.pointer(slices.normScale),
+        GroupNormKernel.backward(dZ, input: y, heads: heads, scale: p.pointer(slices.normScale),
                                  mean: gnMean, rstd: gnRstd, into: dY, dScale: g.pointer(slices.normScale),
                                  dBias: g.pointer(slices.normBias))
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.d.prefix(rows: rows), dV = dZ
@@ -126,9 +141,10 @@ struct MultiScaleRetention {
     }
 }
 
-/// Temporaries shared by every retention backward of one network.
+/// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
+/// recomputes, and backward gradients.
 struct RetentionScratch {
-    let a, b, c, d: Matrix
+    let a, b, c, d, e: Matrix
     let scores: Matrix
     let packed: Matrix
 
@@ -137,6 +153,7 @@ struct RetentionScratch {
         b = workspace.matrix(maxRows, embedding)
         c = workspace.matrix(maxRows, embedding)
         d = workspace.matrix(maxRows, embedding)
+        e = workspace.matrix(maxRows, embedding)
         scores = workspace.matrix(tokens, tokens)
         packed = workspace.matrix(embedding, 3 * embedding)
     }

@@ -30,7 +30,7 @@ struct EncoderBlock {
     let residual1: Matrix
     let norm1: NormActivation
     let feedForward: FeedForward
-    let residual2: Matrix
+    let residual2: DeferredMatrix
     let norm2: NormActivation
 
     init(slices: EncoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, workspace: Workspace) {
@@ -41,23 +41,27 @@ struct EncoderBlock {
                                         tokens: tokens, workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
-        feedForward = FeedForward(slices: slices.feedForward, maxRows: maxRows, embedding: e, workspace: workspace)
-        residual2 = workspace.matrix(maxRows, e)
+        feedForward = FeedForward(slices: slices.feedForward)
+        residual2 = DeferredMatrix(maxRows, e, in: workspace)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
-    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, decay: (Int, Int) -> DecayPattern) -> Matrix {
+    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+                 scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         preNorm.forward(x, scale: p.pointer(sharedNorm))
         let xin = preNorm.output.prefix(rows: rows)
         let s1 = residual1.prefix(rows: rows)
-        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, decay: decay, into: s1)
+        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, decay: decay, scratch: scratch, into: s1)
         s1.add(xin)
         norm1.forward(s1, scale: p.pointer(slices.norm1))
         let x1 = norm1.output.prefix(rows: rows)
-        let s2 = residual2.prefix(rows: rows)
-        s2.copy(from: x1)
-        if feedForward.isActive(p) { feedForward.forward(x1, p: p, addInto: s2) }
+        var s2 = x1
+        if feedForward.isActive(p) {
+            s2 = residual2.matrix().prefix(rows: rows)
+            s2.copy(from: x1)
+            feedForward.forward(x1, p: p, scratch: scratch, addInto: s2)
+        }
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         return norm2.output.prefix(rows: rows)
     }
@@ -68,10 +72,11 @@ struct EncoderBlock {
         let rows = x.rows
         let xin = preNorm.output.prefix(rows: rows), x1 = norm1.output.prefix(rows: rows)
         // d s2 into spare; d x1 = d s2 (+ FFN back)
-        norm2.backward(dOut, input: residual2.prefix(rows: rows), scale: p.pointer(slices.norm2),
+        let ffnActive = feedForward.isActive(p)
+        norm2.backward(dOut, input: ffnActive ? residual2.matrix().prefix(rows: rows) : x1, scale: p.pointer(slices.norm2),
                        dScale: g.pointer(slices.norm2), into: spare, accumulate: false)
-        if feedForward.isActive(p) {
-            feedForward.backward(dOut: spare, input: x1, p: p, g: g, scratch: dOut, dInput: spare)
+        if ffnActive {
+            feedForward.backward(dOut: spare, input: x1, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s1 into dOut; d xin = d s1 + MSR back
         norm1.backward(spare, input: residual1.prefix(rows: rows), scale: p.pointer(slices.norm1),
@@ -95,7 +100,7 @@ struct DecoderBlock {
     let residual2: Matrix
     let norm2: NormActivation
     let feedForward: FeedForward
-    let residual3: Matrix
+    let residual3: DeferredMatrix
     let norm3: NormActivation
 
     init(slices: DecoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, workspace: Workspace) {
@@ -109,26 +114,30 @@ struct DecoderBlock {
                                              tokens: tokens, workspace: workspace)
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
-        feedForward = FeedForward(slices: slices.feedForward, maxRows: maxRows, embedding: e, workspace: workspace)
-        residual3 = workspace.matrix(maxRows, e)
+        feedForward = FeedForward(slices: slices.feedForward)
+        residual3 = DeferredMatrix(maxRows, e, in: workspace)
         norm3 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
-    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, decay: (Int, Int) -> DecayPattern) -> Matrix {
+    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+                 scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         let s = residual1.prefix(rows: rows)
-        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, decay: decay, into: s)
+        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, decay: decay, scratch: scratch, into: s)
         s.add(x)
         norm1.forward(s, scale: p.pointer(slices.norm1))
         let h = norm1.output.prefix(rows: rows)
         let s2 = residual2.prefix(rows: rows)
-        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, decay: decay, into: s2)
+        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, decay: decay, scratch: scratch, into: s2)
         s2.add(obsRep)
         norm2.forward(s2, scale: p.pointer(slices.norm2))
         let y = norm2.output.prefix(rows: rows)
-        let s3 = residual3.prefix(rows: rows)
-        s3.copy(from: y)
-        if feedForward.isActive(p) { feedForward.forward(y, p: p, addInto: s3) }
+        var s3 = y
+        if feedForward.isActive(p) {
+            s3 = residual3.matrix().prefix(rows: rows)
+            s3.copy(from: y)
+            feedForward.forward(y, p: p, scratch: scratch, addInto: s3)
+        }
         norm3.forward(s3, scale: p.pointer(slices.norm3))
         return norm3.output.prefix(rows: rows)
     }
@@ -140,10 +149,11 @@ struct DecoderBlock {
                   dObsRep: Matrix, dInput: Matrix) {
         let rows = x.rows
         let h = norm1.output.prefix(rows: rows), y = norm2.output.prefix(rows: rows)
-        norm3.backward(dOut, input: residual3.prefix(rows: rows), scale: p.pointer(slices.norm3),
+        let ffnActive = feedForward.isActive(p)
+        norm3.backward(dOut, input: ffnActive ? residual3.matrix().prefix(rows: rows) : y, scale: p.pointer(slices.norm3),
                        dScale: g.pointer(slices.norm3), into: spare, accumulate: false)
-        if feedForward.isActive(p) {
-            feedForward.backward(dOut: spare, input: y, p: p, g: g, scratch: dOut, dInput: spare)
+        if ffnActive {
+            feedForward.backward(dOut: spare, input: y, p: p, g: g, scratch: scratch, dHidden: dOut, dInput: spare)
         }
         // d s2 into dOut
         norm2.backward(spare, input: residual2.prefix(rows: rows), scale: p.pointer(slices.norm2),

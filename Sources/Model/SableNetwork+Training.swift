@@ -15,17 +15,15 @@ extension SableNetwork {
         ParameterView.with(parameters) { p in
             var x = encode(rows: rows, p: p)
             let rep = x
-            x = actionPre.prefix(rows: rows)
-            MatMul.product(actionTokens.prefix(rows: rows), p.matrix(layout.actionKernel), into: x)
-            Activations.gelu(x, into: actionAct.prefix(rows: rows))
-            decoderNorm.forward(actionAct.prefix(rows: rows), scale: p.pointer(layout.decoderNorm))
+            let act = decoderInputActivation(rows: rows, p: p)
+            decoderNorm.forward(act, scale: p.pointer(layout.decoderNorm))
             x = decoderNorm.output.prefix(rows: rows)
             let decay = decayPattern(causal: true)
-            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay) }
-            policyHead.forward(x, p: p, into: logits)
+            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay, scratch: scratch) }
+            policyHead.forward(x, p: p, scratch: scratch, into: logits)
             maskIllegal(logits)
             if let qHead {
-                qHead.forward(x, p: p, into: qLogits)
+                qHead.forward(x, p: p, scratch: scratch, into: qLogits)
                 readExpectedQ()
             }
         }
@@ -33,12 +31,21 @@ extension SableNetwork {
 
     private func encode(rows: Int, p: ParameterView) -> Matrix {
         obsNorm.forward(observations.prefix(rows: rows), scale: p.pointer(layout.obsNorm))
-        MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: obsPre.prefix(rows: rows))
-        Activations.gelu(obsPre.prefix(rows: rows), into: obsAct.prefix(rows: rows))
+        let pre = scratch.a.prefix(rows: rows)
+        MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: pre)
+        Activations.gelu(pre, into: obsAct.prefix(rows: rows))
         var x = obsAct.prefix(rows: rows)
         let decay = decayPattern(causal: false)
-        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay) }
+        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay, scratch: scratch) }
         return x
+    }
+
+    /// GELU(U W_act) in scratch b (pre-activation in scratch a); recomputed by backward.
+    private func decoderInputActivation(rows: Int, p: ParameterView) -> Matrix {
+        let pre = scratch.a.prefix(rows: rows), act = scratch.b.prefix(rows: rows)
+        MatMul.product(actionTokens.prefix(rows: rows), p.matrix(layout.actionKernel), into: pre)
+        Activations.gelu(pre, into: act)
+        return act
     }
 
     private func maskIllegal(_ m: Matrix) {
@@ -119,8 +126,8 @@ extension SableNetwork {
                 let spare = gradC.prefix(rows: rows)
                 cur.zero()
                 let top = (decoderBlocks.last?.norm3.output ?? decoderNorm.output).prefix(rows: rows)
-                policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
-                qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: other, dInput: cur)
+                policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
+                qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
                 let rep = obsRep
                 let dRep = dObsRep.prefix(rows: rows)
                 dRep.zero()
@@ -131,9 +138,10 @@ extension SableNetwork {
                                    spare: spare, dObsRep: dRep, dInput: other)
                     swap(&cur, &other)
                 }
-                decoderNorm.backward(cur, input: actionAct.prefix(rows: rows), scale: p.pointer(layout.decoderNorm),
+                let act = decoderInputActivation(rows: rows, p: p)
+                decoderNorm.backward(cur, input: act, scale: p.pointer(layout.decoderNorm),
                                      dScale: g.pointer(layout.decoderNorm), into: other, accumulate: false)
-                Activations.geluBackward(other, input: actionPre.prefix(rows: rows), into: other)
+                Activations.geluBackward(other, input: scratch.a.prefix(rows: rows), into: other)
                 MatMul.product(actionTokens.prefix(rows: rows), transposeA: true, other, into: g.matrix(layout.actionKernel),
                                accumulate: true)
                 cur = dRep
@@ -145,7 +153,9 @@ extension SableNetwork {
                                    scratch: scratch, spare: spare, dInput: other)
                     swap(&cur, &other)
                 }
-                Activations.geluBackward(cur, input: obsPre.prefix(rows: rows), into: cur)
+                let obsPre = scratch.a.prefix(rows: rows)
+                MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: obsPre)
+                Activations.geluBackward(cur, input: obsPre, into: cur)
                 MatMul.product(obsNorm.output.prefix(rows: rows), transposeA: true, cur, into: g.matrix(layout.obsKernel),
                                accumulate: true)
                 let dNormed = dObservations.prefix(rows: rows)

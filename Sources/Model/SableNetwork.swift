@@ -25,11 +25,8 @@ public final class SableNetwork: @unchecked Sendable {
     let observations: Matrix
     let actionTokens: Matrix
     let obsNorm: NormActivation
-    let obsPre: Matrix
     let obsAct: Matrix
     let encoderBlocks: [EncoderBlock]
-    let actionPre: Matrix
-    let actionAct: Matrix
     let decoderNorm: NormActivation
     let decoderBlocks: [DecoderBlock]
     let policyHead: OutputHead
@@ -63,13 +60,10 @@ public final class SableNetwork: @unchecked Sendable {
         observations = ws.matrix(rows, c.inputSize)
         actionTokens = ws.matrix(rows, c.actionCount + 1)
         obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
-        obsPre = ws.matrix(rows, e)
         obsAct = ws.matrix(rows, e)
         encoderBlocks = layout.encoderBlocks.map {
             EncoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
         }
-        actionPre = ws.matrix(rows, e)
-        actionAct = ws.matrix(rows, e)
         decoderNorm = NormActivation(maxRows: rows, cols: e, workspace: ws)
         decoderBlocks = layout.decoderBlocks.map {
             DecoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)

@@ -63,7 +63,7 @@ extension SablePolicy {
             RMSNormKernel.forward(retentionOut, scale: p.pointer(block.norm1), into: residual, rstd: rstdScratch)
             if encoderFFN[b].isActive(p) {
                 retentionOut.copy(from: residual)
-                encoderFFN[b].forward(retentionOut, p: p, addInto: residual)
+                encoderFFN[b].forward(retentionOut, p: p, scratch: scratch, addInto: residual)
             }
             RMSNormKernel.forward(residual, scale: p.pointer(block.norm2), into: encoderX, rstd: rstdScratch)
         }
@@ -93,11 +93,11 @@ extension SablePolicy {
             decoderSum.add(decoderRep)
             RMSNormKernel.forward(decoderSum, scale: p.pointer(block.norm2), into: decoderTemp, rstd: rstdScratch)
             decoderSum.copy(from: decoderTemp)
-            if decoderFFN[b].isActive(p) { decoderFFN[b].forward(decoderTemp, p: p, addInto: decoderSum) }
+            if decoderFFN[b].isActive(p) { decoderFFN[b].forward(decoderTemp, p: p, scratch: scratch, addInto: decoderSum) }
             RMSNormKernel.forward(decoderSum, scale: p.pointer(block.norm3), into: decoderX, rstd: rstdScratch)
         }
-        policyHead.forward(decoderX, p: p, into: logitsRow)
-        qHead?.forward(decoderX, p: p, into: qLogitsRow)
+        policyHead.forward(decoderX, p: p, scratch: scratch, into: logitsRow)
+        qHead?.forward(decoderX, p: p, scratch: scratch, into: qLogitsRow)
     }
 
     private func qValue(copy: Int, action k: Int, legal: Bool) -> Float {

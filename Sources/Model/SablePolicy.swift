@@ -43,6 +43,7 @@ public final class SablePolicy: @unchecked Sendable {
     let qHead: OutputHead?
     let logitsRow, qLogitsRow: Matrix
     let rstdScratch: UnsafeMutablePointer<Float>
+    let scratch: RetentionScratch
     /// Logits and (expected) Q of every agent of the last step, (C·n, A), illegal → mask value.
     public internal(set) var lastLogits: [Float]
     public internal(set) var lastQValues: [Float]
@@ -66,7 +67,7 @@ public final class SablePolicy: @unchecked Sendable {
         residual = ws.matrix(rows, e)
         retentionOut = ws.matrix(rows, e)
         encoderRetention = layout.encoderBlocks.map { RecurrentRetention(slices: $0.retention, config: c, maxRows: rows, workspace: ws) }
-        encoderFFN = layout.encoderBlocks.map { FeedForward(slices: $0.feedForward, maxRows: rows, embedding: e, workspace: ws) }
+        encoderFFN = layout.encoderBlocks.map { FeedForward(slices: $0.feedForward) }
         obsRep = ws.matrix(rows, e)
         token = ws.matrix(copies, c.actionCount + 1)
         decoderX = ws.matrix(copies, e)
@@ -76,12 +77,13 @@ public final class SablePolicy: @unchecked Sendable {
         decoderSum = ws.matrix(copies, e)
         selfRetention = layout.decoderBlocks.map { RecurrentRetention(slices: $0.selfRetention, config: c, maxRows: copies, workspace: ws) }
         crossRetention = layout.decoderBlocks.map { RecurrentRetention(slices: $0.crossRetention, config: c, maxRows: copies, workspace: ws) }
-        decoderFFN = layout.decoderBlocks.map { FeedForward(slices: $0.feedForward, maxRows: copies, embedding: e, workspace: ws) }
+        decoderFFN = layout.decoderBlocks.map { FeedForward(slices: $0.feedForward) }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: copies, embedding: e, workspace: ws)
         qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: copies, embedding: e, workspace: ws) }
         logitsRow = ws.matrix(copies, c.actionCount)
         qLogitsRow = ws.matrix(copies, c.qWidth)
         rstdScratch = ws.floats(rows)
+        scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: 1, workspace: ws)
         lastLogits = [Float](repeating: 0, count: rows * c.actionCount)
         lastQValues = [Float](repeating: 0, count: rows * c.actionCount)
     }

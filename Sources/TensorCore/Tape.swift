@@ -10,6 +10,8 @@
 /// arena. `reset` keeps all memory (workspace blocks, node storage), so a fixed-shape training
 /// loop stops allocating after its first step.
 ///
+/// Not thread-safe: one tape per thread (rank), used from one thread at a time.
+///
 /// Properties: a variable's gradient is created on first need (zeroed, or written with
 /// GEMM beta 0); nodes unreachable from the output are never visited.
 public final class Tape: @unchecked Sendable {
@@ -68,11 +70,12 @@ public final class Tape: @unchecked Sendable {
     ///   - seed: d(objective)/d(output), same shape; nil means all ones (e.g. a scalar loss).
     public func backward(from output: Variable, seed: Tensor? = nil) {
         precondition(output.requiresGradient, "backward(from:) needs a variable that depends on a parameter or input")
-        let dOut = gradientTarget(of: output)!
+        let (dOut, beta) = gemmTarget(of: output)!
         if let seed {
             precondition(seed.count == output.value.count, "backward seed \(seed.shape) vs output \(output.shape)")
-            Kernels.add(seed, into: dOut)
+            if beta == 0 { Kernels.copy(seed, into: dOut) } else { Kernels.add(seed, into: dOut) }
         } else {
+            if beta == 0 { dOut.fill(0) }
             Kernels.addScalar(1, into: dOut)
         }
         var index = output.nodeIndex

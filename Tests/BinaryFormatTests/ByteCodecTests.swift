@@ -35,7 +35,9 @@ import Testing
 
 @Test func readingPastTheEndThrowsAndKeepsOffset() throws {
     var r = ByteReader(bytes: [1, 2, 3], source: "f.bin")
-    #expect(throws: BinaryFormatError.unexpectedEnd(source: "f.bin", field: "count", offset: 0, needed: 4, available: 3)) {
+    #expect(
+        throws: BinaryFormatError.unexpectedEnd(source: "f.bin", field: "count", offset: 0, needed: 4, available: 3)
+    ) {
         try r.readUInt32("count")
     }
     #expect(r.offset == 0)
@@ -51,7 +53,9 @@ import Testing
     invalid.write(UInt32(2))
     invalid.write(raw: [0xC3, 0x28])
     var r2 = ByteReader(bytes: invalid.bytes, source: "s")
-    #expect(throws: BinaryFormatError.badString(source: "s", field: "name", reason: "invalid UTF-8")) { try r2.readString("name") }
+    #expect(throws: BinaryFormatError.badString(source: "s", field: "name", reason: "invalid UTF-8")) {
+        try r2.readString("name")
+    }
     var r3 = ByteReader(bytes: [5, 0, 0, 0, 65], source: "s")
     #expect(throws: BinaryFormatError.self) { try r3.readString("name") }
 }

@@ -23,16 +23,24 @@ import Testing
         #expect(report.failed == 0, "first failure: \(String(describing: report.firstFailure))")
     }
 
-    @Test func checkerReportsACorruptedObservation() throws {
-        let text = try String(contentsOfFile: try Self.tracePath("con-7x7x5a_s3_greedy"), encoding: .utf8)
+    /// Writes the trace `name` with line `index` (0 = header) edited by `edit` to a temporary file.
+    static func editedTrace(_ name: String, line index: Int, _ edit: (inout [String: Any]) throws -> Void) throws -> String {
+        let text = try String(contentsOfFile: try tracePath(name), encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
-        var transition = try #require(try JSONSerialization.jsonObject(with: Data(lines[3].utf8)) as? [String: Any])
-        var nextObs = try #require(transition["next_obs"] as? [[Double]])
-        nextObs[2][20] += 0.5
-        transition["next_obs"] = nextObs
-        lines[3] = String(decoding: try JSONSerialization.data(withJSONObject: transition), as: UTF8.self)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("connector-corrupt-\(UUID().uuidString).jsonl").path
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(lines[index].utf8)) as? [String: Any])
+        try edit(&object)
+        lines[index] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("connector-\(UUID().uuidString).jsonl").path
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func checkerReportsACorruptedObservation() throws {
+        let path = try Self.editedTrace("con-7x7x5a_s3_greedy", line: 3) { transition in
+            var nextObs = try #require(transition["next_obs"] as? [[Double]])
+            nextObs[2][20] += 0.5
+            transition["next_obs"] = nextObs
+        }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let report = try TraceChecker.check(path: path)
         #expect(report.failed == 1)
@@ -42,15 +50,39 @@ import Testing
     }
 
     @Test func checkerReportsAWrongReward() throws {
-        let text = try String(contentsOfFile: try Self.tracePath("con-5x5x3a_s1_greedy"), encoding: .utf8)
-        var lines = text.split(separator: "\n").map(String.init)
-        var transition = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-        transition["reward"] = 0.5
-        lines[1] = String(decoding: try JSONSerialization.data(withJSONObject: transition), as: UTF8.self)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("connector-reward-\(UUID().uuidString).jsonl").path
-        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try Self.editedTrace("con-5x5x3a_s1_greedy", line: 1) { $0["reward"] = 0.5 }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let report = try TraceChecker.check(path: path)
         #expect(report.firstFailure?.mismatch.field == "reward")
+    }
+
+    @Test func checkerReportsAWrongNextPosition() throws {
+        let path = try Self.editedTrace("con-5x5x3a_s1_greedy", line: 1) { transition in
+            var next = try #require(transition["next_state"] as? [String: Any])
+            var agents = try #require(next["agents"] as? [[String: Any]])
+            agents[2]["position"] = [4, 4]
+            next["agents"] = agents
+            transition["next_state"] = next
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try TraceChecker.check(path: path)
+        #expect(report.firstFailure?.mismatch.field == "next_state.agents[2].position")
+    }
+
+    @Test func malformedStatesAndParametersThrowInsteadOfCrashing() throws {
+        let badGrid = try Self.editedTrace("con-5x5x3a_s1_greedy", line: 1) { transition in
+            var state = try #require(transition["state"] as? [String: Any])
+            state["grid"] = [[0, 0], [0, 0]]
+            transition["state"] = state
+        }
+        defer { try? FileManager.default.removeItem(atPath: badGrid) }
+        #expect(throws: TraceFormatError.self) { try TraceChecker.check(path: badGrid) }
+        let badTask = try Self.editedTrace("con-5x5x3a_s1_greedy", line: 0) { header in
+            var params = try #require(header["task_params"] as? [String: Any])
+            params["num_agents"] = 40
+            header["task_params"] = params
+        }
+        defer { try? FileManager.default.removeItem(atPath: badTask) }
+        #expect(throws: TraceFormatError.self) { try TraceChecker.check(path: badTask) }
     }
 }

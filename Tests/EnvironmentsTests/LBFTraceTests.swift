@@ -35,7 +35,8 @@ import Testing
         nextObs[1][4] += 1
         transition["next_obs"] = nextObs
         let corrupted = String(decoding: try JSONSerialization.data(withJSONObject: transition), as: UTF8.self)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lbf-corrupt-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lbf-corrupt-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: url) }
         try ([lines[0], lines[1], lines[2], corrupted] + lines[4...]).joined(separator: "\n")
             .write(to: url, atomically: true, encoding: .utf8)
@@ -50,7 +51,10 @@ import Testing
     @Test func checkerReportsAWrongReward() throws {
         let path = try Self.fixturePath("lbf-15x15-4p-5f_s5_greedy")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        let index = try #require(lines.indices.dropFirst().first { lines[$0].contains("\"eaten\":true") && !lines[$0].contains("\"reward\":0.0") })
+        let index = try #require(
+            lines.indices.dropFirst().first {
+                lines[$0].contains("\"eaten\":true") && !lines[$0].contains("\"reward\":0.0")
+            })
         var transition = try #require(try JSONSerialization.jsonObject(with: Data(lines[index].utf8)) as? [String: Any])
         let reward = try #require(transition["reward"] as? Double)
         transition["reward"] = reward * 0.5
@@ -65,14 +69,25 @@ import Testing
         #expect(report.firstFailure?.mismatch.field == "reward")
     }
 
-    @Test func badTaskParamsAreReportedAsAFormatError() throws {
+    /// Header edits that make the task unusable: a grid below 5, the grid observer, a header whose
+    /// sizes disagree with its task_params.
+    static let badHeaderEdits = [
+        ("\"grid_size\": 8", "\"grid_size\": 3", "grid_size"),
+        ("\"observation\": \"vector\"", "\"observation\": \"grid\"", "observation"),
+        ("\"obs_dim\": 12", "\"obs_dim\": 14", "obs_dim"),
+    ]
+
+    @Test(arguments: badHeaderEdits)
+    func badTaskParamsAreReportedAsAFormatError(find: String, replace: String, named: String) throws {
         let path = try Self.fixturePath("lbf-8x8-2p-2f-coop_s1_greedy")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        let header = lines[0].replacingOccurrences(of: "\"grid_size\": 8", with: "\"grid_size\": 3")
+        let header = lines[0].replacingOccurrences(of: find, with: replace)
         #expect(header != lines[0])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lbf-header-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: url) }
         try ([header] + lines[1...]).joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
-        #expect(throws: TraceFormatError.self) { try TraceChecker.check(path: url.path) }
+        let error = #expect(throws: TraceFormatError.self) { try TraceChecker.check(path: url.path) }
+        #expect(error?.line == 1)
+        #expect(error?.reason.contains(named) == true, "\(String(describing: error))")
     }
 }

@@ -29,20 +29,16 @@ public final class ConnectorBatch: BatchedEnvironment {
     }
 
     public func observations(into buffer: inout [Float]) {
-        let size = observationSize
-        precondition(buffer.count == copyCount * agentCount * size,
-            "observation buffer has \(buffer.count) floats, expected \(copyCount)·\(agentCount)·\(size)")
-        for copy in 0..<copyCount {
-            for agent in 0..<agentCount {
-                boards.writeObservation(copy: copy, agent: agent, into: &buffer, at: (copy * agentCount + agent) * size)
-            }
-        }
+        precondition(buffer.count == copyCount * agentCount * observationSize,
+            "observation buffer has \(buffer.count) floats, expected \(copyCount)·\(agentCount)·\(observationSize)")
+        boards.writeObservations(into: &buffer)
     }
 
     public func legalActions(into buffer: inout [UInt8]) {
         precondition(buffer.count == boards.masks.count,
             "mask buffer has \(buffer.count) bytes, expected \(copyCount)·\(agentCount)·5")
-        for i in 0..<buffer.count { buffer[i] = boards.masks[i] }
+        let masks = boards.masks
+        for i in 0..<buffer.count { buffer[i] = masks[i] }
     }
 
     /// Steps every copy (§6): illegal actions (by the stored mask) are NOOPs.
@@ -62,29 +58,7 @@ public final class ConnectorBatch: BatchedEnvironment {
     /// connected or unreachable); with probability `epsilon` a uniformly random legal action instead.
     public func heuristicActions(epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
         precondition(actions.count == copyCount * agentCount, "action buffer has \(actions.count) entries, expected \(copyCount)·\(agentCount)")
-        for copy in 0..<copyCount {
-            for agent in 0..<agentCount {
-                let index = copy * agentCount + agent
-                if epsilon > 0 && rng.nextUnit() < epsilon {
-                    actions[index] = Int32(randomLegalAction(index: index, rng: &rng))
-                } else {
-                    actions[index] = Int32(boards.shortestPathMove(copy: copy, agent: agent))
-                }
-            }
-        }
-    }
-
-    /// A uniformly random action among the stored mask's legal ones of flat agent `index`.
-    func randomLegalAction(index: Int, rng: inout SplitMixGenerator) -> Int {
-        let base = index * actionCount
-        var legal = 0
-        for action in 0..<actionCount { legal += Int(boards.masks[base + action]) }
-        var pick = rng.nextInt(below: legal)
-        for action in 0..<actionCount where boards.masks[base + action] == 1 {
-            if pick == 0 { return action }
-            pick -= 1
-        }
-        return 0
+        boards.heuristicActions(epsilon: epsilon, rng: &rng, into: &actions)
     }
 
     /// Loads a full state into copy `copy`; a nil mask is derived from the grid (§5).

@@ -26,11 +26,14 @@ struct ConnectorBoards {
     /// Per-step scratch (one copy at a time): proposed cells and connected-before flags.
     var proposed: [Int32]
     var wasConnected: [Bool]
-    /// Breadth-first-search scratch of the heuristic (§ heuristic): visit stamps, first moves, queue.
+    /// Scratch of the heuristic's breadth-first search: visit stamps, first moves, queue.
     var visitStamp: [Int32]
     var firstMove: [UInt8]
     var queue: [Int32]
     var stamp: Int32 = 0
+    /// Observation layers per grid value 0...3N (see `writeObservation`).
+    let blockerLayerValue: [Float]
+    let targetLayerValue: [Float]
 
     init(parameters: ConnectorParameters, copies: Int) {
         precondition(copies >= 1, "ConnectorBoards needs at least one copy, got \(copies)")
@@ -51,6 +54,8 @@ struct ConnectorBoards {
         visitStamp = [Int32](repeating: 0, count: cells)
         firstMove = [UInt8](repeating: 0, count: cells)
         queue = [Int32](repeating: 0, count: cells)
+        blockerLayerValue = Self.blockerLayerValues(agents: agents)
+        targetLayerValue = Self.targetLayerValues(agents: agents)
     }
 
     /// Whether agent `agent` of copy `copy` stands on its target.

@@ -36,7 +36,7 @@ public struct ConnectorTraceReplayer: TraceReplayer {
         try batch.load(try Self.state(from: stateJSON), copy: 0)
         let n = batch.agentCount
         if let mismatch = try compareView(transition, obsKey: "obs", maskKey: "action_mask") { return mismatch }
-        let actions = try TraceJSON.numbers(try TraceJSON.array(transition, "actions"), name: "actions").map { Int32($0) }
+        let actions = try Self.integers(try TraceJSON.array(transition, "actions"), name: "actions").map { Int32($0) }
         guard actions.count == n, actions.allSatisfy({ $0 >= 0 && $0 < 5 }) else {
             throw TraceJSON.MissingField(name: "actions (\(n) values in 0...4)")
         }
@@ -102,7 +102,7 @@ public struct ConnectorTraceReplayer: TraceReplayer {
 
     /// Parses a trace `state` object (spec §2 schema) into a `ConnectorState`.
     static func state(from json: [String: Any]) throws -> ConnectorState {
-        let grid = try TraceJSON.matrix(json, "grid").map { $0.map { Int($0) } }
+        let grid = try TraceJSON.array(json, "grid").map { try integers($0, name: "grid") }
         let agents = try TraceJSON.array(json, "agents")
         var starts: [ConnectorCell] = []
         var targets: [ConnectorCell] = []
@@ -111,17 +111,25 @@ public struct ConnectorTraceReplayer: TraceReplayer {
             guard let agent = item as? [String: Any] else { throw TraceJSON.MissingField(name: "agents[\(k)]") }
             guard try TraceJSON.int(agent, "id") == k else { throw TraceJSON.MissingField(name: "agents[\(k)].id (= \(k))") }
             func cell(_ key: String) throws -> ConnectorCell {
-                let v = try TraceJSON.numbers(try TraceJSON.array(agent, key), name: "agents[\(k)].\(key)")
+                let v = try integers(try TraceJSON.array(agent, key), name: "agents[\(k)].\(key)")
                 guard v.count == 2 else { throw TraceJSON.MissingField(name: "agents[\(k)].\(key) ([row, col])") }
-                return ConnectorCell(row: Int(v[0]), col: Int(v[1]))
+                return ConnectorCell(row: v[0], col: v[1])
             }
             starts.append(try cell("start"))
             targets.append(try cell("target"))
             positions.append(try cell("position"))
         }
-        let mask = try TraceJSON.matrix(json, "action_mask").map { $0.map { Int($0) } }
+        let mask = try TraceJSON.array(json, "action_mask").map { try integers($0, name: "action_mask") }
         return ConnectorState(
             grid: grid, stepCount: try TraceJSON.int(json, "step_count"), starts: starts, targets: targets,
             positions: positions, actionMask: mask)
+    }
+
+    /// A list of whole numbers of modest size (grid values, cells, actions, mask bits).
+    static func integers(_ value: Any, name: String) throws -> [Int] {
+        try TraceJSON.numbers(value, name: name).map { number in
+            guard number == number.rounded(), abs(number) < 1e9 else { throw TraceJSON.MissingField(name: "\(name) (whole numbers)") }
+            return Int(number)
+        }
     }
 }

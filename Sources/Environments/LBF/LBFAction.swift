@@ -1,6 +1,7 @@
 /// The 6 LBF actions and their moves (spec env-lbf.md §4; the order differs from Connector's).
 public enum LBFAction: Int32, CaseIterable, Sendable {
-    case noop = 0, up, down, left, right, load
+    case noop = 0
+    case up, down, left, right, load
 
     /// Row change of the proposed move (row 0 is the top).
     var rowStep: Int {

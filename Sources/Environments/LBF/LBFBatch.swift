@@ -6,7 +6,7 @@
 /// rewards / flags (copies). Every copy starts reset with its index as the seed.
 public final class LBFBatch: BatchedEnvironment {
     public let parameters: LBFParameters
-    var state: LBFState
+    private(set) var state: LBFState
     private var sampler: LBFLayoutSampler
     private var planner: LBFHeuristicPlanner
 
@@ -33,18 +33,20 @@ public final class LBFBatch: BatchedEnvironment {
         precondition(
             buffer.count == copyCount * agentCount * observationSize,
             "observation buffer has \(buffer.count) floats, expected \(copyCount)·\(agentCount)·\(observationSize)")
-        for copy in 0..<copyCount { state.writeObservations(copy: copy, into: &buffer) }
+        state.writeObservations(into: &buffer)
     }
 
     public func legalActions(into buffer: inout [UInt8]) {
         precondition(
             buffer.count == copyCount * agentCount * actionCount,
             "mask buffer has \(buffer.count) bytes, expected \(copyCount)·\(agentCount)·\(actionCount)")
-        for copy in 0..<copyCount { state.writeLegalActions(copy: copy, into: &buffer) }
+        state.writeLegalActions(into: &buffer)
     }
 
     public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(actions.count == copyCount * agentCount, "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
+        precondition(
+            actions.count == copyCount * agentCount,
+            "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
         precondition(
             rewards.count == copyCount && terminal.count == copyCount && truncated.count == copyCount,
             "rewards/terminal/truncated need \(copyCount) entries each")
@@ -60,10 +62,10 @@ public final class LBFBatch: BatchedEnvironment {
     /// food, stand 4-adjacent to it and LOAD; with probability `epsilon` per agent a uniformly
     /// random legal action instead.
     public func heuristicActions(epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
-        precondition(actions.count == copyCount * agentCount, "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
-        for copy in 0..<copyCount {
-            planner.plan(state, copy: copy, epsilon: epsilon, rng: &rng, into: &actions)
-        }
+        precondition(
+            actions.count == copyCount * agentCount,
+            "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
+        planner.plan(state, epsilon: epsilon, rng: &rng, into: &actions)
     }
 
     /// Individual rewards r_i of the last step of copy `copy` (the team reward is their sum).

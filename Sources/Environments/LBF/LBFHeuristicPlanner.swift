@@ -8,8 +8,8 @@
 /// 2. **Moves.** An agent 4-adjacent to its food, or to any food it can lift alone, LOADs. Otherwise
 ///    it takes a shortest-path step (breadth-first search over free cells, other agents as
 ///    obstacles, or ignored when they block every path) towards a free cell next to its food.
-///    Equal steps are broken at random, and no two agents step into the same cell, so agents
-///    neither clash nor lock each other forever.
+///    No two agents step into the same cell (no clashes), and equal steps are broken at random,
+///    which keeps agents from blocking each other the same way step after step.
 /// 3. With probability `epsilon` per agent, a uniformly random legal action instead.
 struct LBFHeuristicPlanner {
     let parameters: LBFParameters
@@ -36,8 +36,13 @@ struct LBFHeuristicPlanner {
         reserved = Array(repeating: -1, count: parameters.agentCount)
     }
 
+    /// Writes every copy's joint action into `actions` (layout (copies, N)).
+    mutating func plan(_ state: LBFState, epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]) {
+        for copy in 0..<state.copyCount { plan(state, copy: copy, epsilon: epsilon, rng: &rng, into: &actions) }
+    }
+
     /// Writes copy `copy`'s joint action into `actions[copy·N ..< copy·N + N]`.
-    mutating func plan(
+    private mutating func plan(
         _ state: LBFState, copy: Int, epsilon: Double, rng: inout SplitMixGenerator, into actions: inout [Int32]
     ) {
         let n = parameters.agentCount
@@ -53,7 +58,8 @@ struct LBFHeuristicPlanner {
             }
             if action.rowStep != 0 || action.colStep != 0 {
                 let slot = copy * n + i
-                reserved[i] = (state.agentRow[slot] + action.rowStep) * parameters.gridSize
+                reserved[i] =
+                    (state.agentRow[slot] + action.rowStep) * parameters.gridSize
                     + state.agentCol[slot] + action.colStep
             }
             actions[copy * n + i] = action.rawValue

@@ -39,7 +39,8 @@ public struct LBFParameters: Sendable, Equatable {
         try require(penalty >= 0 && penalty.isFinite, "penalty", penalty, "a finite value >= 0")
         let freeCells = (gridSize - 2) * (gridSize - 2) - agentCount
         if freeCells <= 5 * foodCount {
-            throw LBFParameterError.generatorConstraint(gridSize: gridSize, agentCount: agentCount, foodCount: foodCount)
+            throw LBFParameterError.generatorConstraint(
+                gridSize: gridSize, agentCount: agentCount, foodCount: foodCount)
         }
         self.gridSize = gridSize
         self.fieldOfView = fieldOfView
@@ -63,9 +64,9 @@ public enum LBFParameterError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .outOfRange(name, value, expected):
+        case .outOfRange(let name, let value, let expected):
             "LBF parameter '\(name)' is \(value), expected \(expected) (spec env-lbf.md §1)."
-        case let .generatorConstraint(g, n, f):
+        case .generatorConstraint(let g, let n, let f):
             "LBF grid \(g)x\(g) with \(n) agents and \(f) foods breaks the generator constraint "
                 + "(G-2)^2 - N > 5F (\((g - 2) * (g - 2) - n) <= \(5 * f)); use a larger grid or fewer foods."
         }

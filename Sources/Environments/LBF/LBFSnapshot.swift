@@ -49,13 +49,13 @@ public enum LBFStateError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .wrongCount(entity, expected, found):
+        case .wrongCount(let entity, let expected, let found):
             "LBF state has \(found) \(entity) records, the task expects \(expected); check the task parameters."
-        case let .outsideGrid(entity, index, row, col, g):
+        case .outsideGrid(let entity, let index, let row, let col, let g):
             "LBF state: \(entity) \(index) at [\(row), \(col)] is outside the \(g)x\(g) grid."
-        case let .badLevel(entity, index, level):
+        case .badLevel(let entity, let index, let level):
             "LBF state: \(entity) \(index) has level \(level), expected >= 1."
-        case let .badStepCount(count):
+        case .badStepCount(let count):
             "LBF state: step_count \(count) is negative."
         }
     }

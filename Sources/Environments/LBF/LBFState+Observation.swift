@@ -45,15 +45,43 @@ extension LBFState {
     /// Writes copy `copy`'s legal-action masks into `buffer[copy·N·6 ..< (copy+1)·N·6]` (spec §5).
     ///
     /// A move (NOOP included) is legal when its target cell is inside the grid, holds no other agent
-    /// and no uneaten food; LOAD is legal when an uneaten food is 4-adjacent.
+    /// and no uneaten food; LOAD is legal when an uneaten food is 4-adjacent. One pass over the other
+    /// agents and the foods per agent; `isLegal` states the same rule action by action.
     func writeLegalActions(copy: Int, into buffer: inout [UInt8]) {
         let n = parameters.agentCount
+        let nf = parameters.foodCount
+        let g = parameters.gridSize
         let base = copy * n
+        let foodBase = copy * nf
         for i in 0..<n {
-            let out = (base + i) * LBFAction.allCases.count
-            for action in LBFAction.allCases {
-                buffer[out + Int(action.rawValue)] = isLegal(action, agent: i, copy: copy) ? 1 : 0
+            let row = agentRow[base + i]
+            let col = agentCol[base + i]
+            var up = row > 0
+            var down = row < g - 1
+            var left = col > 0
+            var right = col < g - 1
+            var load = false
+            func block(_ r: Int, _ c: Int) {
+                if c == col {
+                    if r == row - 1 { up = false } else if r == row + 1 { down = false }
+                } else if r == row {
+                    if c == col - 1 { left = false } else if c == col + 1 { right = false }
+                }
             }
+            for j in 0..<n where j != i { block(agentRow[base + j], agentCol[base + j]) }
+            for f in 0..<nf where !foodEaten[foodBase + f] {
+                let r = foodRow[foodBase + f]
+                let c = foodCol[foodBase + f]
+                block(r, c)
+                if abs(r - row) + abs(c - col) == 1 { load = true }
+            }
+            let out = (base + i) * LBFAction.allCases.count
+            buffer[out] = 1
+            buffer[out + 1] = up ? 1 : 0
+            buffer[out + 2] = down ? 1 : 0
+            buffer[out + 3] = left ? 1 : 0
+            buffer[out + 4] = right ? 1 : 0
+            buffer[out + 5] = load ? 1 : 0
         }
     }
 
@@ -73,5 +101,17 @@ extension LBFState {
         let toCol = col + action.colStep
         return isInside(toRow, toCol) && !isOtherAgent(at: toRow, toCol, copy: copy, besides: agent)
             && !isUneatenFood(at: toRow, toCol, copy: copy)
+    }
+}
+
+extension LBFState {
+    /// Every copy's observations, layout (copies, N, 3·(F + N)).
+    func writeObservations(into buffer: inout [Float]) {
+        for copy in 0..<copyCount { writeObservations(copy: copy, into: &buffer) }
+    }
+
+    /// Every copy's legal-action masks, layout (copies, N, 6).
+    func writeLegalActions(into buffer: inout [UInt8]) {
+        for copy in 0..<copyCount { writeLegalActions(copy: copy, into: &buffer) }
     }
 }

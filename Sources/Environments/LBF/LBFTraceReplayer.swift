@@ -11,17 +11,25 @@ public struct LBFTraceReplayer: TraceReplayer {
     private let keyIsRandom: Bool
 
     /// - Throws: `TraceJSON.MissingField` or `LBFParameterError` for bad `task_params`,
-    ///   `LBFTraceError.headerDisagrees` when the header's sizes do not match them.
+    ///   `LBFTraceError.headerDisagrees` when the header's sizes do not match them,
+    ///   `LBFTraceError.unsupportedObserver` for an observer other than the vector one.
     public init(header: [String: Any]) throws {
         let p = try TraceJSON.dict(header, "task_params")
-        let timeLimit = p["time_limit"] != nil ? try TraceJSON.int(p, "time_limit") : try TraceJSON.int(header, "time_limit")
+        if let observer = p["observation"], observer as? String != "vector" {
+            throw LBFTraceError.unsupportedObserver("\(observer)")
+        }
+        let timeLimit =
+            p["time_limit"] != nil ? try TraceJSON.int(p, "time_limit") : try TraceJSON.int(header, "time_limit")
         parameters = try LBFParameters(
             gridSize: try TraceJSON.int(p, "grid_size"), fieldOfView: try TraceJSON.int(p, "fov"),
             agentCount: try TraceJSON.int(p, "num_agents"), foodCount: try TraceJSON.int(p, "num_food"),
-            maxAgentLevel: try TraceJSON.int(p, "max_agent_level"), forcesCooperation: try TraceJSON.bool(p, "force_coop"),
+            maxAgentLevel: try TraceJSON.int(p, "max_agent_level"),
+            forcesCooperation: try TraceJSON.bool(p, "force_coop"),
             timeLimit: timeLimit, penalty: p["penalty"] != nil ? Float(try TraceJSON.double(p, "penalty")) : 0,
             normalizesReward: p["normalize_reward"] != nil ? try TraceJSON.bool(p, "normalize_reward") : true)
-        for (key, value) in [("num_agents", parameters.agentCount), ("obs_dim", parameters.observationSize), ("num_actions", 6)]
+        for (key, value) in [
+            ("num_agents", parameters.agentCount), ("obs_dim", parameters.observationSize), ("num_actions", 6),
+        ]
         where header[key] != nil {
             let found = try TraceJSON.int(header, key)
             if found != value { throw LBFTraceError.headerDisagrees(field: key, header: found, taskParams: value) }
@@ -37,7 +45,9 @@ public struct LBFTraceReplayer: TraceReplayer {
         if transition["obs"] != nil, let m = compareObservations("obs", try TraceJSON.matrix(transition, "obs")) {
             return m
         }
-        if transition["action_mask"] != nil, let m = compareMasks("action_mask", try TraceJSON.matrix(transition, "action_mask")) {
+        if transition["action_mask"] != nil,
+            let m = compareMasks("action_mask", try TraceJSON.matrix(transition, "action_mask"))
+        {
             return m
         }
         let actions = try Self.actions(transition, agentCount: parameters.agentCount)
@@ -46,7 +56,9 @@ public struct LBFTraceReplayer: TraceReplayer {
         var truncated = [false]
         batch.step(actions: actions, rewards: &reward, terminal: &terminal, truncated: &truncated)
 
-        if let m = Self.compare("reward", expected: [try TraceJSON.double(transition, "reward")], actual: [Double(reward[0])]) {
+        if let m = Self.compare(
+            "reward", expected: [try TraceJSON.double(transition, "reward")], actual: [Double(reward[0])])
+        {
             return m
         }
         if transition["agent_rewards"] != nil {
@@ -54,10 +66,14 @@ public struct LBFTraceReplayer: TraceReplayer {
             let actual = batch.agentRewards(copy: 0).map(Double.init)
             if let m = Self.compare("agent_rewards", expected: expected, actual: actual) { return m }
         }
-        if let m = TraceJSON.compare("terminal", expected: try TraceJSON.bool(transition, "terminal"), actual: terminal[0]) {
+        if let m = TraceJSON.compare(
+            "terminal", expected: try TraceJSON.bool(transition, "terminal"), actual: terminal[0])
+        {
             return m
         }
-        if let m = TraceJSON.compare("truncated", expected: try TraceJSON.bool(transition, "truncated"), actual: truncated[0]) {
+        if let m = TraceJSON.compare(
+            "truncated", expected: try TraceJSON.bool(transition, "truncated"), actual: truncated[0])
+        {
             return m
         }
         let nextJSON = try TraceJSON.dict(transition, "next_state")
@@ -94,7 +110,8 @@ public struct LBFTraceReplayer: TraceReplayer {
             return TraceMismatch(field: field, expected: "\(expected.count) values", actual: "\(actual.count) values")
         }
         for (i, (e, a)) in zip(expected, actual).enumerated() where abs(e - a) > 1e-5 {
-            return TraceMismatch(field: expected.count == 1 ? field : "\(field)[\(i)]", expected: "\(e)", actual: "\(a)")
+            return TraceMismatch(
+                field: expected.count == 1 ? field : "\(field)[\(i)]", expected: "\(e)", actual: "\(a)")
         }
         return nil
     }
@@ -103,7 +120,8 @@ public struct LBFTraceReplayer: TraceReplayer {
     private static func compare(expected: LBFSnapshot, actual: LBFSnapshot) -> TraceMismatch? {
         for (i, (e, a)) in zip(expected.agents, actual.agents).enumerated() {
             let name = "next_state.agents[\(i)]"
-            if let m = TraceJSON.compare("\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
+            if let m = TraceJSON.compare(
+                "\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
                 ?? TraceJSON.compare("\(name).level", expected: e.level, actual: a.level)
                 ?? TraceJSON.compare("\(name).loading", expected: e.isLoading, actual: a.isLoading)
             {
@@ -112,7 +130,8 @@ public struct LBFTraceReplayer: TraceReplayer {
         }
         for (f, (e, a)) in zip(expected.foods, actual.foods).enumerated() {
             let name = "next_state.food[\(f)]"
-            if let m = TraceJSON.compare("\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
+            if let m = TraceJSON.compare(
+                "\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
                 ?? TraceJSON.compare("\(name).level", expected: e.level, actual: a.level)
                 ?? TraceJSON.compare("\(name).eaten", expected: e.isEaten, actual: a.isEaten)
             {
@@ -126,7 +145,9 @@ public struct LBFTraceReplayer: TraceReplayer {
     static func snapshot(_ json: [String: Any]) throws -> LBFSnapshot {
         func records(_ key: String) throws -> [[String: Any]] {
             try TraceJSON.array(json, key).enumerated().map { index, item in
-                guard let record = item as? [String: Any] else { throw TraceJSON.MissingField(name: "\(key)[\(index)]") }
+                guard let record = item as? [String: Any] else {
+                    throw TraceJSON.MissingField(name: "\(key)[\(index)]")
+                }
                 if record["id"] != nil, try TraceJSON.int(record, "id") != index {
                     throw LBFTraceError.outOfOrder(entity: key, index: index, id: try TraceJSON.int(record, "id"))
                 }
@@ -147,7 +168,8 @@ public struct LBFTraceReplayer: TraceReplayer {
         let foods = try records("food").map { record in
             let (row, col) = try position(record, "food")
             return LBFSnapshot.Food(
-                row: row, col: col, level: try TraceJSON.int(record, "level"), isEaten: try TraceJSON.bool(record, "eaten"))
+                row: row, col: col, level: try TraceJSON.int(record, "level"),
+                isEaten: try TraceJSON.bool(record, "eaten"))
         }
         return LBFSnapshot(agents: agents, foods: foods, stepCount: try TraceJSON.int(json, "step_count"))
     }
@@ -171,15 +193,18 @@ public enum LBFTraceError: Error, CustomStringConvertible, Equatable {
     case headerDisagrees(field: String, header: Int, taskParams: Int)
     case outOfOrder(entity: String, index: Int, id: Int)
     case badActions(reason: String)
+    case unsupportedObserver(String)
 
     public var description: String {
         switch self {
-        case let .headerDisagrees(field, header, taskParams):
+        case .headerDisagrees(let field, let header, let taskParams):
             "trace header says \(field) = \(header) but its task_params give \(taskParams); regenerate the trace."
-        case let .outOfOrder(entity, index, id):
+        case .outOfOrder(let entity, let index, let id):
             "state.\(entity)[\(index)] has id \(id); records must be listed in id order."
-        case let .badActions(reason):
+        case .badActions(let reason):
             "transition actions: \(reason); each agent needs one action in 0...5."
+        case .unsupportedObserver(let observer):
+            "task_params.observation is '\(observer)'; only the vector observer ('vector') is implemented."
         }
     }
 }

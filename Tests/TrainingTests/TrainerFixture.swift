@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+import Training
+
+/// A small LBF dataset directory made once per test process with the real `mtrl-dist collect`,
+/// and helpers to run `mtrl-dist train` as a subprocess (alone or under real mpirun).
+enum TrainerFixture {
+    /// Three training tasks (2, 2 and 3 agents), so 5 ranks are more ranks than tasks.
+    static let tasks = "lbf-8x8-2p-2f-coop,lbf-2s-8x8-2p-2f-coop,lbf-10x10-3p-3f"
+    /// A tiny model and batch: B = 7 is not a multiple of M = 3, and B_τ·n_τ differ across tasks.
+    static let smallRun = ["--env", "lbf", "--tasks", tasks, "--embed", "16", "--heads", "2", "--batch", "7", "--chunk", "5",
+                           "--eval-every", "0", "--final-eval-episodes", "0", "--log-every", "5", "--seed", "3"]
+
+    static let dataDirectory: Result<String, any Error> = Result {
+        let directory = try TemporaryDirectory(prefix: "mtrl-train-data")
+        let outcome = try ProcessRunner.run(try binary(), arguments: [
+            "collect", "--task", tasks, "--episodes", "20", "--stages", "2", "--out", directory.url.path, "--seed", "5",
+            "--reference-episodes", "4"], timeoutSeconds: 300)
+        guard outcome.exitStatus == 0 else { throw FixtureError("collect failed: \(outcome.combinedOutput)") }
+        // Keep the directory for the whole test process (TemporaryDirectory deletes on deinit).
+        retained.append(directory)
+        return directory.url.path
+    }
+
+    nonisolated(unsafe) static var retained: [TemporaryDirectory] = []  // written once, under dataDirectory's lazy init
+
+    static func binary() throws -> String { try MPIRunLauncher.productPath(named: "mtrl-dist") }
+
+    /// Runs `mtrl-dist train` with `arguments`, under `mpirun -n ranks` when ranks > 1.
+    static func train(ranks: Int = 1, _ arguments: [String], timeout: Double = 600) throws -> ProcessOutcome {
+        let data = try dataDirectory.get()
+        let full = ["train", "--data", data] + arguments
+        let environment = ["OPENBLAS_NUM_THREADS": "1"]
+        if ranks == 1 { return try ProcessRunner.run(try binary(), arguments: full, environment: environment, timeoutSeconds: timeout) }
+        return try MPIRunLauncher().run(ranks: ranks, program: try binary(), arguments: full, environment: environment,
+                                        timeoutSeconds: timeout)
+    }
+
+    /// Little-endian Float32 values of a file.
+    static func floats(at path: String) throws -> [Float] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// max |a − b| / max |a|.
+    static func relativeDifference(_ a: [Float], _ b: [Float]) -> Double {
+        precondition(a.count == b.count, "sizes differ: \(a.count) vs \(b.count)")
+        let scale = a.map { Double(abs($0)) }.max() ?? 0
+        let diff = zip(a, b).map { Double(abs($0 - $1)) }.max() ?? 0
+        return scale > 0 ? diff / scale : diff
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

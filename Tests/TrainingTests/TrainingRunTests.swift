@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TestSupport
+import Training
+
+/// Whole runs: simulated ranks against mpirun, resume against an uninterrupted run, files and errors.
+@Suite(.serialized) struct TrainingRunTests {
+    func parameters(of run: URL) throws -> [Float] {
+        try Checkpoint.read(from: run.appendingPathComponent("checkpoints/latest.ckpt").path).parameters
+    }
+
+    @Test("after 20 updates --simulate-ranks 3 matches mpirun -n 3")
+    func simulatedRanksMatchMPIAfter20Updates() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-sim")
+        let steps = ["--steps", "20", "--algo", "oryx"]
+        let mpi = try TrainerFixture.train(ranks: 3, TrainerFixture.smallRun + steps + ["--out", dir.file("mpi").path])
+        try #require(mpi.exitStatus == 0, "\(mpi.combinedOutput)")
+        let sim = try TrainerFixture.train(TrainerFixture.smallRun + steps + ["--simulate-ranks", "3", "--out", dir.file("sim").path])
+        try #require(sim.exitStatus == 0, "\(sim.combinedOutput)")
+        let a = try parameters(of: dir.file("mpi")), b = try parameters(of: dir.file("sim"))
+        let maxDiff = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        #expect(maxDiff <= 1e-5)
+        // And training moved the parameters (the comparison is not between two initialisations).
+        let initial = try TrainerFixture.train(TrainerFixture.smallRun + ["--steps", "0", "--out", dir.file("init").path])
+        try #require(initial.exitStatus == 0)
+        #expect(zip(a, try parameters(of: dir.file("init"))).contains { abs($0 - $1) > 1e-4 })
+    }
+
+    @Test("a run interrupted and resumed ends with the parameters of an uninterrupted run")
+    func resumeReproducesUninterruptedRun() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-resume")
+        let straight = try TrainerFixture.train(ranks: 2, TrainerFixture.smallRun + ["--steps", "16", "--out", dir.file("a").path])
+        try #require(straight.exitStatus == 0, "\(straight.combinedOutput)")
+        let first = try TrainerFixture.train(ranks: 2, TrainerFixture.smallRun + ["--steps", "7", "--out", dir.file("b").path])
+        try #require(first.exitStatus == 0, "\(first.combinedOutput)")
+        let resumed = try TrainerFixture.train(ranks: 2, ["--resume", dir.file("b").path, "--steps", "16"])
+        try #require(resumed.exitStatus == 0, "\(resumed.combinedOutput)")
+        #expect(resumed.standardOutput.contains("resumed"))
+        #expect(try parameters(of: dir.file("a")) == (try parameters(of: dir.file("b"))))
+    }
+
+    @Test("a run writes config, metrics, checkpoints and final.json")
+    func runDirectoryHoldsMetricsAndCheckpoints() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-files")
+        let run = dir.file("run")
+        let outcome = try TrainerFixture.train(ranks: 2, TrainerFixture.smallRun + [
+            "--steps", "10", "--eval-every", "5", "--eval-episodes", "2", "--final-eval-episodes", "4", "--out", run.path])
+        try #require(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
+        for file in ["config.json", "metrics.jsonl", "metrics.csv", "eval.csv", "final.json", "checkpoints/latest.ckpt",
+                     "checkpoints/best.ckpt"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file)")
+        }
+        let csv = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 3)  // header + updates 5 and 10
+        let final = try String(contentsOf: run.appendingPathComponent("final.json"), encoding: .utf8)
+        #expect(final.contains("\"policy_test_mean\""))
+        #expect(outcome.standardOutput.contains("mean held-out (zero-shot)"))
+        #expect(!outcome.standardError.contains("error"))
+    }
+
+    @Test("SIGUSR1 makes every rank checkpoint and exit 75; the run resumes from it")
+    func signalCheckpointsAndExits() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-signal")
+        let run = dir.file("run")
+        let launcher = try MPIRunLauncher()
+        let data = try TrainerFixture.dataDirectory.get()
+        let command = launcher.commandLine(ranks: 2, program: try TrainerFixture.binary(), arguments: [
+            "train", "--data", data] + TrainerFixture.smallRun + ["--steps", "100000", "--out", run.path])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until training runs (metrics appear), then signal mpirun, which forwards SIGUSR1.
+        let metrics = run.appendingPathComponent("metrics.csv").path
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: metrics) && Date() < deadline { usleep(200_000) }
+        kill(process.processIdentifier, SIGUSR1)
+        let stop = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < stop { usleep(100_000) }
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationStatus == 75)
+        let checkpoint = try Checkpoint.read(from: run.appendingPathComponent("checkpoints/latest.ckpt").path)
+        #expect(checkpoint.update > 0 && checkpoint.update < 100_000)
+    }
+
+    @Test("bad input gives a clear error and exit code, and leaves an existing run intact")
+    func badInputIsRefusedClearly() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-bad")
+        let unknown = try TrainerFixture.train(["--bacth", "4", "--out", dir.file("x").path])
+        #expect(unknown.exitStatus == 2)
+        #expect(unknown.standardError.contains("unknown option '--bacth'") && unknown.standardError.contains("--batch"))
+        let missing = try ProcessRunner.run(try TrainerFixture.binary(), arguments: [
+            "train", "--data", dir.url.path, "--env", "lbf", "--out", dir.file("y").path], timeoutSeconds: 60)
+        #expect(missing.exitStatus == 1)
+        #expect(missing.standardError.contains("mtrl-dist collect"))
+        let heads = try TrainerFixture.train(["--embed", "16", "--heads", "3", "--out", dir.file("z").path])
+        #expect(heads.exitStatus == 1 && heads.standardError.contains("not divisible"))
+        // A finished run is not overwritten by a new run into the same directory.
+        let run = dir.file("done")
+        let ok = try TrainerFixture.train(TrainerFixture.smallRun + ["--steps", "2", "--out", run.path])
+        try #require(ok.exitStatus == 0)
+        let before = try Data(contentsOf: run.appendingPathComponent("checkpoints/latest.ckpt"))
+        let again = try TrainerFixture.train(TrainerFixture.smallRun + ["--steps", "2", "--out", run.path])
+        #expect(again.exitStatus == 1 && again.standardError.contains("--resume"))
+        #expect(try Data(contentsOf: run.appendingPathComponent("checkpoints/latest.ckpt")) == before)
+        // A corrupted checkpoint is refused on resume with the file named.
+        var bytes = [UInt8](before)
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: run.appendingPathComponent("checkpoints/latest.ckpt"))
+        let corrupt = try TrainerFixture.train(["--resume", run.path])
+        #expect(corrupt.exitStatus == 1 && corrupt.standardError.contains("corrupted"))
+    }
+}
