@@ -8,7 +8,8 @@
 #     trainer checkpoints and exits 75, the script requeues the job, the
 #     restarted job resumes from the checkpoint and ends with all updates and
 #     the same parameters as job 1;
-#  4. evaluate.sbatch on job 1's run folder: COMPLETED.
+#  4. bench-scaling.sbatch: a table row for 1 and 2 ranks;
+#  5. evaluate.sbatch on job 1's run folder: COMPLETED.
 # Exit 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "$0")/lib/common.sh"
@@ -89,6 +90,13 @@ requeued_checksum=$(json_field "$scratch/run-requeued/final.json" parameter_chec
 [[ $requeued_checksum == "$plain_checksum" ]] ||
     fail "requeued run ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
 
+job=$(submit bench-scaling.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" ENV_NAME=lbf EMBEDS=64 STEPS=5 BATCH=8 OUT="$scratch/bench")
+expect_completed "$job" "scaling benchmark"
+table=$(job_field "$job" StdOut)
+for ranks in 1 2; do
+    grep -Eq "^64 +$ranks +[0-9]" "$table" || fail "the benchmark table has no row for embedding 64, $ranks rank(s): $(cat "$table")"
+done
+
 job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
 expect_completed "$job" "evaluation"
-pass "train (srun), a 3-seed array, a USR1-requeued train (mpirun, $restarts restart) and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
+pass "train (srun), a 3-seed array, a USR1-requeued train (mpirun, $restarts restart), the benchmark sweep and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
