@@ -9,7 +9,8 @@
 #  2. train.pbs with a walltime ending mid-run: its own timer sends USR1 before the
 #     walltime, the trainer checkpoints and exits 75, the script asks qrerun
 #     for a rerun; the rerun resumes and ends with job 1's parameters;
-#  3. evaluate.pbs on job 1's run folder.
+#  3. bench-scaling.pbs: a table row for 1 and 2 ranks;
+#  4. evaluate.pbs on job 1's run folder.
 # Exit 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "$0")/lib/common.sh"
@@ -75,7 +76,15 @@ rerun_checksum=$(json_field "$scratch/run-rerun/final.json" parameter_checksum)
 [[ $rerun_checksum == "$plain_checksum" ]] ||
     fail "rerun ends with parameters $rerun_checksum, uninterrupted run with $plain_checksum"
 
+status=$(pbs_job bench bench-scaling.pbs DATA_DIR="$scratch/data" ENV_NAME=lbf EMBEDS=64 STEPS=5 BATCH=8 OUT="$scratch/bench")
+[[ $status == 0 ]] || fail "bench-scaling.pbs exited $status: $(tail -n 30 "$scratch/bench.out")"
+for ranks in 1 2; do
+    grep -Eq "^64 +$ranks +[0-9]" "$scratch/bench.out" ||
+        fail "the benchmark table has no row for embedding 64, $ranks rank(s): $(cat "$scratch/bench.out")"
+done
+log "bench-scaling.pbs printed its table"
+
 status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
 [[ $status == 0 ]] || fail "evaluate.pbs exited $status: $(tail -n 30 "$scratch/evaluate.out")"
 log "evaluate.pbs completed"
-pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); evaluate.pbs runs (simulated PBS)"
+pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep and evaluate.pbs run (simulated PBS)"
