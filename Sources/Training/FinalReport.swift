@@ -36,11 +36,17 @@ public struct FinalReport {
 
     func mean(_ s: [TaskScore], _ split: SelectionSplit) -> Double { Trainer.meanNormalised(s, split: split, tasks: tasks) }
 
-    /// A table: per task the policy's and the random policy's normalised returns, then split means.
+    /// The score table and the run's speed and memory.
     var text: String {
         guard !scores.isEmpty else {
             return "finished \(updates) updates in \(Trainer.duration(elapsedSeconds)); no final evaluation (--final-eval-episodes 0)"
         }
+        return scoreTable + "\n" + String(format: "%d updates on %d rank(s) in %@, %.0f agent-tokens/s, all-reduce %.1f%% of time, peak memory %.0f MB",
+                                          updates, ranks, Trainer.duration(elapsedSeconds), tokensPerSecond, 100 * allReduceFraction, peakMemoryMB)
+    }
+
+    /// A table: per task the policy's and the random policy's normalised returns, then split means.
+    var scoreTable: String {
         var lines = ["final evaluation of the best parameters (update \(bestUpdate), selected by \(selectBy) score), "
             + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / heuristic reference",
                      "task                      split  policy   random   (mean return: policy / random)"]
@@ -50,8 +56,6 @@ public struct FinalReport {
         }
         lines.append(String(format: "mean train (seen) tasks:     policy %.3f   random %.3f", mean(scores, .train), mean(randomScores, .train)))
         lines.append(String(format: "mean held-out (zero-shot):   policy %.3f   random %.3f", mean(scores, .test), mean(randomScores, .test)))
-        lines.append(String(format: "%d updates on %d rank(s) in %@, %.0f agent-tokens/s, all-reduce %.1f%% of time, peak memory %.0f MB",
-                            updates, ranks, Trainer.duration(elapsedSeconds), tokensPerSecond, 100 * allReduceFraction, peakMemoryMB))
         return lines.joined(separator: "\n")
     }
 }

@@ -50,7 +50,7 @@ extension Trainer {
             best.buffer.copy(from: bestParameters)
             scores = try evaluator.evaluate(parameters: best, evaluated: evaluated, episodes: config.finalEvalEpisodes,
                                             round: -1, communicator: communicator)
-            random = try randomPolicyScores(evaluated)
+            random = try randomPolicyScores(evaluated, episodes: config.finalEvalEpisodes)
             try writeScores(scores, kind: "final", update: bestUpdate, extra: [])
         }
         var checksum: UInt64 = 0
@@ -67,9 +67,8 @@ extension Trainer {
     }
 
     /// The uniformly random legal policy on the same tasks (episodes split across ranks).
-    func randomPolicyScores(_ evaluated: [TaskSpec]) throws -> [TaskScore] {
+    func randomPolicyScores(_ evaluated: [TaskSpec], episodes: Int) throws -> [TaskScore] {
         var totals = [Double](repeating: 0, count: evaluated.count)
-        let episodes = config.finalEvalEpisodes
         let mine = (0..<episodes).filter { $0 % communicator.size == communicator.rank }.count
         for (index, task) in evaluated.enumerated() where mine > 0 {
             let stats = EpisodeRunner.run(task: task, episodes: mine, epsilon: 1, seed: UInt64(config.seed * 7919 + communicator.rank))
@@ -82,5 +81,28 @@ extension Trainer {
             return TaskScore(taskID: task.id, split: task.split, episodes: episodes, meanReturn: mean,
                              normalisedReturn: reference.map { $0 != 0 ? mean / $0 : .nan } ?? .nan)
         }
+    }
+}
+
+/// Which saved parameters `mtrl-dist evaluate` scores.
+public enum SavedParameters: String, CaseIterable, Sendable { case best, latest }
+
+extension Trainer {
+    /// Evaluates saved parameters of this (resumed) run on the training and held-out tasks,
+    /// with the random policy alongside, and prints the final-report table (rank 0).
+    public func evaluateSaved(_ which: SavedParameters, episodes: Int) throws {
+        let parameters = ParameterArena(layout: layout.arena)
+        parameters.buffer.copy(from: which == .best ? bestParameters : engine.online.buffer.toArray())
+        let evaluated = tasks.training + tasks.heldOut
+        let scores = try evaluator.evaluate(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
+                                            communicator: communicator)
+        let random = try randomPolicyScores(evaluated, episodes: episodes)
+        try writeScores(scores, kind: "evaluate", update: which == .best ? bestUpdate : startUpdate, extra: [])
+        guard communicator.rank == 0 else { return }
+        let report = FinalReport(updates: startUpdate, bestUpdate: which == .best ? bestUpdate : startUpdate,
+                                 selectBy: which == .best ? config.selectBy.rawValue : "latest", parameterChecksum: "",
+                                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
+                                 elapsedSeconds: .nan, ranks: communicator.size, scores: scores, randomScores: random, tasks: tasks)
+        print(report.scoreTable)
     }
 }

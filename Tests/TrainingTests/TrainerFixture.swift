@@ -12,6 +12,21 @@ enum TrainerFixture {
     static let smallRun = ["--env", "lbf", "--tasks", tasks, "--embed", "16", "--heads", "2", "--batch", "7", "--chunk", "5",
                            "--eval-every", "0", "--final-eval-episodes", "0", "--log-every", "5", "--seed", "3"]
 
+    /// `smallRun` with some settings replaced or added (`["steps": "10"]`).
+    static func arguments(overriding settings: [String: String]) -> [String] {
+        var result: [String] = []
+        var i = 0
+        while i < smallRun.count {
+            let key = String(smallRun[i].dropFirst(2))
+            result += [smallRun[i], settings[key] ?? smallRun[i + 1]]
+            i += 2
+        }
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) where !smallRun.contains("--\(key)") {
+            result += ["--\(key)", value]
+        }
+        return result
+    }
+
     static let dataDirectory: Result<String, any Error> = Result {
         let directory = try TemporaryDirectory(prefix: "mtrl-train-data")
         let outcome = try ProcessRunner.run(try binary(), arguments: [
