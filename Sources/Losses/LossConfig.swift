@@ -54,4 +54,10 @@ public struct LossConfig: Codable, Equatable, Sendable {
         self.kind = kind
         self.taskCount = taskCount
     }
+
+    /// HL-Gauss bin centres for a Q head of `bins` bins (empty for scalar Q); pass them to
+    /// `SableNetwork` and `SablePolicy`.
+    public func binCenters(bins: Int) -> [Float] {
+        bins > 1 ? HLGauss(valueMin: valueMin, valueMax: valueMax, binCount: bins, sigmaRatio: sigmaRatio).centers : []
+    }
 }

@@ -54,6 +54,16 @@ public struct ReferenceReport: Sendable {
     }
 }
 
+/// The alternative reductions recorded in the multi-task cases' `diagnostics`.
+public enum ReferenceDiagnostic: String, CaseIterable, Sendable {
+    /// Inert padding, per-task ICQ groups, one masked mean over the batch.
+    case plainMaskedMean = "naive_mean_a"
+    /// As above with ICQ softmaxes over the whole batch.
+    case wholeBatchICQ = "naive_mean_batch_icq_a2"
+    /// padding_mode naive with the Eq. 1 reduction.
+    case naivePadding = "naive_padding_b"
+}
+
 /// Runs a golden case of shared/reference-model through our network, loss and optimiser
 /// (README "Tolerances"): forward 1e-5·scale + 1e-7, loss 1e-5 relative, gradients
 /// 1e-4·scale + 1e-6·G with SwiGLU gradients exactly 0, the update from the stored gradient
@@ -115,6 +125,39 @@ public enum ReferenceCheck {
         try checkUpdate(c, setup: setup, storedGradients: storedGrads, ourGradients: gradients, report: &report)
         try ReferenceRecurrentCheck.compare(c, setup: setup, report: &report)
 
+        return report
+    }
+
+    /// Checks one of the multi-task cases' `diagnostics` variants (loss terms and gradient): the
+    /// plain masked mean, whole-batch ICQ groups, or naive padding (README "What a checker must
+    /// reproduce"). Cases without that variant report a missing field.
+    public static func runDiagnostic(url: URL, variant: ReferenceDiagnostic) throws -> ReferenceReport {
+        let c = try ReferenceCase(url: url)
+        var setup = try ReferenceSetup(c)
+        switch variant {
+        case .plainMaskedMean: setup.lossConfig.reduction = .maskedMean
+        case .wholeBatchICQ:
+            setup.lossConfig.reduction = .maskedMean
+            setup.lossConfig.icqGrouping = .wholeBatch
+        case .naivePadding: setup.layout = SableLayout(config: { var m = setup.layout.config; m.paddingMode = .naive; return m }())
+        }
+        var report = ReferenceReport(name: "\(c.name) [\(variant.rawValue)]")
+        let network = SableNetwork(layout: setup.layout, maxBatch: setup.batch.batchSize, timeSteps: setup.batch.timeSteps,
+                                   agentSlots: setup.batch.agentSlots)
+        let gradients = ParameterArena(layout: setup.layout.arena)
+        let result = SableLoss(network: network, config: setup.lossConfig).lossAndGradients(
+            batch: setup.batch, online: setup.parameters, target: setup.parameters, gradients: gradients)
+        let base = "diagnostics/\(variant.rawValue)"
+        report.compare("\(base)/loss/total", ours: result.total, reference: try c.number("\(base)/loss/total"), relative: 1e-5)
+        report.compare("\(base)/loss/critic", ours: result.criticMean, reference: try c.number("\(base)/loss/critic"), relative: 1e-5)
+        report.compare("\(base)/loss/policy", ours: result.policyMean, reference: try c.number("\(base)/loss/policy"), relative: 1e-5)
+        let grads = try c.arrays("\(base)/grads")
+        let gMax = grads.values.reduce(0.0) { m, g in g.values.reduce(m) { max($0, Double(abs($1))) } }
+        for slice in setup.layout.arena.slices {
+            guard let ref = grads[slice.name] else { throw ReferenceCaseError.missingField(path: c.path, field: "\(base)/grads/\(slice.name)") }
+            report.compare("\(base)/grads/\(slice.name)", ours: gradients.values(of: slice), reference: ref.values,
+                           tolerance: { 1e-4 * $0 + 1e-6 * gMax })
+        }
         return report
     }
 

@@ -4,8 +4,8 @@ import TensorCore
 
 /// Model, loss settings, parameters and batch of a golden case.
 struct ReferenceSetup {
-    let layout: SableLayout
-    let lossConfig: LossConfig
+    var layout: SableLayout
+    var lossConfig: LossConfig
     let parameters: ParameterArena
     let batch: AgentBatch
 

@@ -33,6 +33,10 @@ public final class SableLoss: @unchecked Sendable {
         self.config = config
         hlGauss = m.qBins > 1 ? HLGauss(valueMin: config.valueMin, valueMax: config.valueMax, binCount: m.qBins,
                                         sigmaRatio: config.sigmaRatio) : nil
+        if let hlGauss {
+            precondition(network.binCenters == hlGauss.centers,
+                         "network bin centres differ from the loss's HL-Gauss support; build the network with LossConfig.binCenters(bins:)")
+        }
         let rows = network.maxBatch * network.timeSteps * network.agentSlots
         targetValue = [Float](repeating: 0, count: rows)
         advantage = [Float](repeating: 0, count: rows)

@@ -19,12 +19,14 @@ public struct DecayPattern {
         self.causal = causal
     }
 
-    /// Multiplies the L×L matrix `p` by D in place, zeroing invisible entries.
-    @inlinable public func apply(to p: Matrix) {
+    /// Multiplies rows `firstRow..<firstRow + p.rows` of the L×L matrix D into `p` (those rows)
+    /// in place, zeroing invisible entries.
+    @inlinable public func apply(to p: Matrix, firstRow: Int = 0) {
         let n = agents
-        for j in 0..<p.rows {
+        for local in 0..<p.rows {
+            let j = firstRow + local
             let t = j / n
-            let row = p.pointer + j * p.stride
+            let row = p.pointer + local * p.stride
             let lo = Int(firstVisible[t]) * n
             let hi = causal ? j + 1 : (t + 1) * n
             if lo > 0 { row.update(repeating: 0, count: lo) }
@@ -40,11 +42,31 @@ public struct DecayPattern {
 }
 
 public enum RetentionKernel {
-    /// Shapes: q, k, v, y (L, d) views; scores (L, L) saved for backward (masked).
+    /// Row blocks (whole timesteps) of the time-causal decay: rows of block c only see columns
+    /// before the block's end, so each block's products skip the upper-right part of the L×L plane.
+    static let rowBlocks = 4
+
+    /// End row of block c (exclusive), on a timestep boundary.
+    static func blockEnd(_ c: Int, tokens: Int, agents: Int) -> Int {
+        let steps = tokens / agents
+        return (steps * (c + 1) + rowBlocks - 1) / rowBlocks * agents
+    }
+
+    /// Shapes: q, k, v, y (L, d) views; scores (L, L) saved for backward (masked; entries no query
+    /// may see are 0).
     public static func forward(q: Matrix, k: Matrix, v: Matrix, decay: DecayPattern, scores: Matrix, into y: Matrix) {
-        MatMul.product(q, k, transposeB: true, into: scores)
-        decay.apply(to: scores)
-        MatMul.product(scores, v, into: y)
+        let l = q.rows
+        var start = 0
+        for c in 0..<rowBlocks {
+            let end = blockEnd(c, tokens: l, agents: decay.agents)
+            if end > start {
+                let p = scores.rows(start, end - start)
+                MatMul.product(q.rows(start, end - start), k.rows(0, end), transposeB: true, into: p.columns(0, end))
+                decay.apply(to: p, firstRow: start)
+                MatMul.product(p.columns(0, end), v.rows(0, end), into: y.rows(start, end - start))
+            }
+            start = end
+        }
     }
 
     /// dP = (dY Vᵀ) ⊙ D; dV = Pᵀ dY; dQ = dP K; dK = dPᵀ Q (overwrite dq, dk, dv).
@@ -53,10 +75,26 @@ public enum RetentionKernel {
         dy: Matrix, q: Matrix, k: Matrix, v: Matrix, decay: DecayPattern, scores: Matrix, scratch: Matrix,
         dq: Matrix, dk: Matrix, dv: Matrix
     ) {
-        MatMul.product(dy, v, transposeB: true, into: scratch)
-        decay.apply(to: scratch)
-        MatMul.product(scores, transposeA: true, dy, into: dv)
-        MatMul.product(scratch, k, into: dq)
-        MatMul.product(scratch, transposeA: true, q, into: dk)
+        let l = q.rows
+        var start = 0
+        for c in 0..<rowBlocks {
+            let end = blockEnd(c, tokens: l, agents: decay.agents)
+            if end > start {
+                let rows = end - start
+                let dp = scratch.rows(start, rows)
+                MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp.columns(0, end))
+                decay.apply(to: dp, firstRow: start)
+                let p = scores.rows(start, rows).columns(0, end)
+                // Earlier blocks wrote rows 0..<start of dV, dK; this block adds to them and writes start..<end.
+                if start > 0 {
+                    MatMul.product(p.columns(0, start), transposeA: true, dy.rows(start, rows), into: dv.rows(0, start), accumulate: true)
+                    MatMul.product(dp.columns(0, start), transposeA: true, q.rows(start, rows), into: dk.rows(0, start), accumulate: true)
+                }
+                MatMul.product(p.columns(start, rows), transposeA: true, dy.rows(start, rows), into: dv.rows(start, rows))
+                MatMul.product(dp.columns(start, rows), transposeA: true, q.rows(start, rows), into: dk.rows(start, rows))
+                MatMul.product(dp.columns(0, end), k.rows(0, end), into: dq.rows(start, rows))
+            }
+            start = end
+        }
     }
 }
