@@ -90,10 +90,11 @@ public enum SavedParameters: String, CaseIterable, Sendable { case best, latest 
 extension Trainer {
     /// Evaluates saved parameters of this (resumed) run on the training and held-out tasks,
     /// with the random policy alongside, and prints the final-report table (rank 0).
-    public func evaluateSaved(_ which: SavedParameters, episodes: Int) throws {
+    /// - Parameter split: only the training tasks (`.train`), only the held-out ones (`.test`), or both (nil).
+    public func evaluateSaved(_ which: SavedParameters, episodes: Int, split: SelectionSplit? = nil) throws {
         let parameters = ParameterArena(layout: layout.arena)
         parameters.buffer.copy(from: which == .best ? bestParameters : engine.online.buffer.toArray())
-        let evaluated = tasks.training + tasks.heldOut
+        let evaluated = split == .train ? tasks.training : split == .test ? tasks.heldOut : tasks.training + tasks.heldOut
         let scores = try evaluator.evaluate(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
                                             communicator: communicator)
         let random = try randomPolicyScores(evaluated, episodes: episodes)

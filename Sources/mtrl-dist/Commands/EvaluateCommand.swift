@@ -12,6 +12,7 @@ enum EvaluateCommand: Command {
             .value("run", "RUN_DIR", "Run directory written by `mtrl-dist train`.", required: true),
             .value("episodes", "N", "Episodes per task.", default: "320"),
             .value("checkpoint", "C", "best or latest.", default: "best"),
+            .value("split", "S", "train (the run's training tasks), test (held-out tasks), or all.", default: "all"),
         ],
         discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv.")
 
@@ -19,6 +20,11 @@ enum EvaluateCommand: Command {
         let directory = try options.requiredString("run")
         let episodes = try options.int("episodes", in: 1...1_000_000) ?? 320
         let which = try options.choice("checkpoint", as: SavedParameters.self) ?? .best
+        let splitName = options.string("split") ?? "all"
+        guard ["train", "test", "all"].contains(splitName) else {
+            throw OptionError.malformedValue(command: spec.name, option: "split", value: splitName, expected: "one of train, test, all")
+        }
+        let split = SelectionSplit(rawValue: splitName)
         var config = TrainConfig()
         try config.load(file: RunDirectory(path: directory).configFile)
         config.out = directory
@@ -26,7 +32,7 @@ enum EvaluateCommand: Command {
         let world = try MPICommunicator.world()
         do {
             let trainer = try Trainer(config: config, communicator: world, resume: true)
-            try trainer.evaluateSaved(which, episodes: episodes)
+            try trainer.evaluateSaved(which, episodes: episodes, split: split)
             try world.finalize()
             return 0
         } catch {
