@@ -22,7 +22,7 @@ echo "== collecting LBF datasets (train tasks: 300 episodes each, 10 quality sta
 "${MPIRUN[@]}" "$BIN" collect --env lbf --split train --episodes 300 --out demo/data --seed 1
 echo "== training MT Oryx on 2 ranks"
 "${MPIRUN[@]}" "$BIN" train --env lbf --algo oryx --data demo/data --tasks train --embed 64 --batch 32 --chunk 20 \
-    --steps 800 --seed 1 --out demo/run --eval-every 200 --checkpoint-every 200 --eval-episodes 32 \
+    --steps 2500 --seed 1 --out demo/run --eval-every 500 --checkpoint-every 500 --eval-episodes 32 \
     --final-eval-episodes 96 --log-every 100
 echo "== report"
 "$BIN" report --run demo/run
