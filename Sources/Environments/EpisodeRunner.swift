@@ -39,7 +39,12 @@ public enum EpisodeRunner {
         while stats.returns.count < episodes {
             env.heuristicActions(epsilon: epsilon, rng: &rng, into: &actions)
             env.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
-            for c in 0..<copyCount where active[c] {
+            for c in 0..<copyCount {
+                guard active[c] else {
+                    // An idle copy keeps stepping on ignored episodes; restart it when one ends.
+                    if terminal[c] || truncated[c] { env.reset(copy: c, seed: episodeSeed(seed, started + c)) }
+                    continue
+                }
                 episodeReturn[c] += Double(rewards[c])
                 episodeLength[c] += 1
                 guard terminal[c] || truncated[c] else { continue }
