@@ -39,6 +39,7 @@ let package = Package(
             name: "Training",
             dependencies: [
                 "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Layers", "TensorCore",
+                "OptionParsing",
             ]),
 
         // MARK: - Command line

@@ -49,11 +49,3 @@ public enum TaskLookupError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
-
-extension TaskRegistry {
-    /// Candidates within a small edit distance of `text`, closest first (for "did you mean").
-    public static func closeMatchesIn(_ text: String, candidates: [String]) -> [String] {
-        candidates.map { ($0, editDistance(Array(text), Array($0))) }.filter { $0.1 <= max(2, text.count / 3) }
-            .sorted { $0.1 < $1.1 }.map(\.0)
-    }
-}

@@ -1,6 +1,7 @@
 import Datasets
 import Environments
 import Foundation
+import OptionParsing
 
 /// Which loss trains the network (paper: MT Oryx, MT CQL-Sable, MT BC-Sable).
 public enum Algorithm: String, CaseIterable, Sendable, Codable { case oryx, cql, bc }
@@ -119,7 +120,7 @@ public struct TrainConfig: Sendable, Equatable {
         case "checksum-every": checksumEvery = try int(0...100_000_000)
         case "blas-threads": blasThreads = try int(1...256)
         default:
-            let suggestion = TaskRegistry.closeMatchesIn(key, candidates: Self.keys).first
+            let suggestion = OptionParser.closest(to: key, in: Self.keys)
             throw ConfigError.unknownKey(key, suggestion)
         }
     }

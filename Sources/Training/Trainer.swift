@@ -95,14 +95,9 @@ public final class Trainer {
 
     /// HL-Gauss support: the configured one, or the datasets' return-to-go range padded by 10 % (spec §5).
     static func support(config: TrainConfig, datasets: [DatasetFile]) -> HLGauss {
-        var low = datasets.map(\.metadata.returnToGoMin).min() ?? 0
-        var high = datasets.map(\.metadata.returnToGoMax).max() ?? 1
-        if high - low < 1e-6 { high = low + 1 }
-        let pad = 0.1 * (high - low)
-        low -= pad
-        high += pad
-        return HLGauss(valueMin: config.vmin.isNaN ? low : config.vmin, valueMax: config.vmax.isNaN ? high : config.vmax,
-                       binCount: config.bins)
+        let observed = ReturnToGoSupport(datasets: datasets, padding: 0.1)
+        return HLGauss(valueMin: config.vmin.isNaN ? observed.minimum : config.vmin,
+                       valueMax: config.vmax.isNaN ? observed.maximum : config.vmax, binCount: config.bins)
     }
 
     /// Reference returns of every evaluated task: the environment's table, else the training datasets.
