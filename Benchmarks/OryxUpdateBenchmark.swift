@@ -32,6 +32,9 @@ public enum OryxUpdateBenchmark {
             print("oryx-update: \(error)")
             return
         }
+        // Measured first: its (R, E) operands are freed before the network's workspace exists, so
+        // the reported peak memory is the update's own.
+        let sgemm = sgemmRate(rows: b * t * n, embedding: e)
         let layout = SableLayout(config: config)
         var random = RandomStream(seed: 42)
         let online = SableInitializer.parameters(for: layout, random: &random)
@@ -59,7 +62,6 @@ public enum OryxUpdateBenchmark {
         for _ in 0..<updates { update() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(updates)
         let flops = modelFlops(config, batch: b, timeSteps: t, agents: n)
-        let sgemm = sgemmRate(rows: b * t * n, embedding: e)
         let tokens = Double(b * t * n)
         print(String(format: "oryx-update N=%d D_o=%d A=%d E=%d H=%d blocks=%d B=%d T=%d K=%d params=%d: %.1f ms/update, %.0f agent-tokens/s, %.2f GFLOP/update, %.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s, peak RSS %.0f MB (BLAS %@ x%d)",
                      n, config.inputSize, config.actionCount, e, config.heads, config.blocks, b, t, config.qBins,

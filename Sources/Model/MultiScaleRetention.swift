@@ -5,17 +5,17 @@ import TensorCore
 /// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
 ///
 /// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
-/// Saves Q, K, V, masked scores, GroupNorm statistics and X_k W_g; Y = P V, Y_norm and the gated Z
-/// live in the shared scratch and are recomputed in backward.
+/// Saves Q, K, V, GroupNorm statistics and X_k W_g. The masked scores P (B·H·L² floats, more than
+/// Y itself at small E) are not saved: backward recomputes them, in per-worker (L, L) scratch,
+/// once for Y = P V and once for dV = Pᵀ dY (about 1% more FLOPs at E = 768). Y, Y_norm and the
+/// gated Z live in the shared scratch and are recomputed too.
 struct MultiScaleRetention {
     let slices: RetentionSlices
     let heads: Int
     let embedding: Int
     let causal: Bool
     let tokens: Int
-    let scoreStride: Int
     let q, k, v, gatePre: Matrix
-    let scores: UnsafeMutablePointer<Float>
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
 
@@ -30,8 +30,6 @@ struct MultiScaleRetention {
         k = workspace.matrix(maxRows, e)
         v = workspace.matrix(maxRows, e)
         gatePre = workspace.matrix(maxRows, e)
-        scoreStride = AlignedBuffer.paddedCount(tokens * tokens)
-        scores = workspace.floats(maxRows / tokens * heads * scoreStride)
         gnMean = workspace.floats(maxRows * heads * heads)
         gnRstd = workspace.floats(maxRows * heads * heads)
         packed = workspace.matrix(e, 3 * e)
@@ -46,10 +44,6 @@ struct MultiScaleRetention {
         }
     }
 
-    func scoreMatrix(sample b: Int, head h: Int) -> Matrix {
-        Matrix(scores + (b * heads + h) * scoreStride, rows: tokens, cols: tokens)
-    }
-
     /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
@@ -59,12 +53,15 @@ struct MultiScaleRetention {
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
         MatMul.product(xv, packed.columns(2 * e, e), into: v.prefix(rows: rows))
-        for b in 0..<(rows / l) {
-            for h in 0..<heads {
-                RetentionKernel.forward(
-                    q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
-                    v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scoreMatrix(sample: b, head: h),
-                    into: y.rows(b * l, l).columns(h * d, d))
+        // Samples in parallel on our workers, each with single-threaded products.
+        Parallel.withSingleThreadedBLAS { workers in
+            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
+                for h in 0..<heads {
+                    RetentionKernel.forward(
+                        q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
+                        v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scratch.scores[worker],
+                        into: y.rows(b * l, l).columns(h * d, d))
+                }
             }
         }
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
@@ -77,9 +74,11 @@ struct MultiScaleRetention {
         let e = embedding, rows = y.rows
         GroupNormKernel.forward(y, heads: heads, scale: p.pointer(slices.normScale),
                                 bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
-        for r in 0..<rows {
-            let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
-            for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
+        Parallel.forRows(rows) { range in
+            for r in range {
+                let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
+                for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
+            }
         }
         return z
     }
@@ -92,10 +91,14 @@ struct MultiScaleRetention {
         let e = embedding, d = e / heads, l = tokens
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
         let y = scratch.e.prefix(rows: rows)
-        for b in 0..<(rows / l) {
-            for h in 0..<heads {
-                MatMul.product(scoreMatrix(sample: b, head: h), v.rows(b * l, l).columns(h * d, d),
-                               into: y.rows(b * l, l).columns(h * d, d))
+        Parallel.withSingleThreadedBLAS { workers in
+            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
+                for h in 0..<heads {
+                    RetentionKernel.forward(
+                        q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
+                        v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scratch.scores[worker],
+                        into: y.rows(b * l, l).columns(h * d, d))
+                }
             }
         }
         let yNorm = scratch.c.prefix(rows: rows)
@@ -103,11 +106,13 @@ struct MultiScaleRetention {
         MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
         // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
-        for r in 0..<rows {
-            let gp = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, dz = dZ.pointer + r * e, dg = dG.pointer + r * e
-            for c in 0..<e {
-                dg[c] = dz[c] * yn[c] * Activations.swishDerivative(gp[c])
-                dz[c] *= Activations.swish(gp[c])
+        Parallel.forRows(rows) { range in
+            for r in range {
+                let gp = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, dz = dZ.pointer + r * e, dg = dG.pointer + r * e
+                for c in 0..<e {
+                    dg[c] = dz[c] * yn[c] * Activations.swishDerivative(gp[c])
+                    dz[c] *= Activations.swish(gp[c])
+                }
             }
         }
         MatMul.product(xk, transposeA: true, dG, into: g.matrix(slices.gate), accumulate: true)
@@ -117,12 +122,15 @@ struct MultiScaleRetention {
                                  mean: gnMean, rstd: gnRstd, into: dY, dScale: g.pointer(slices.normScale),
                                  dBias: g.pointer(slices.normBias))
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.d.prefix(rows: rows), dV = dZ
-        for b in 0..<(rows / l) {
-            for h in 0..<heads {
-                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
-                RetentionKernel.backward(
-                    dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
-                    scores: scoreMatrix(sample: b, head: h), scratch: scratch.scores, dq: cols(dQ), dk: cols(dK), dv: cols(dV))
+        Parallel.withSingleThreadedBLAS { workers in
+            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
+                for h in 0..<heads {
+                    let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
+                    RetentionKernel.backward(
+                        dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                        scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
+                        dq: cols(dQ), dk: cols(dK), dv: cols(dV))
+                }
             }
         }
         let dPacked = scratch.packed
@@ -142,10 +150,11 @@ struct MultiScaleRetention {
 }
 
 /// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
-/// recomputes, and backward gradients.
+/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients.
 struct RetentionScratch {
     let a, b, c, d, e: Matrix
-    let scores: Matrix
+    let scores: [Matrix]
+    let scoreGradients: [Matrix]
     let packed: Matrix
 
     init(maxRows: Int, embedding: Int, tokens: Int, workspace: Workspace) {
@@ -154,7 +163,8 @@ struct RetentionScratch {
         c = workspace.matrix(maxRows, embedding)
         d = workspace.matrix(maxRows, embedding)
         e = workspace.matrix(maxRows, embedding)
-        scores = workspace.matrix(tokens, tokens)
+        scores = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
+        scoreGradients = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
         packed = workspace.matrix(embedding, 3 * embedding)
     }
 }

@@ -17,17 +17,24 @@ struct ParameterView {
 /// Column-wise adds: bias (n) broadcast over rows; and row sums.
 enum RowOps {
     static func addBias(_ bias: UnsafePointer<Float>, to y: Matrix) {
-        for r in 0..<y.rows {
-            let row = y.pointer + r * y.stride
-            for c in 0..<y.cols { row[c] += bias[c] }
+        Parallel.forRows(y.rows) { rows in
+            for r in rows {
+                let row = y.pointer + r * y.stride
+                for c in 0..<y.cols { row[c] += bias[c] }
+            }
         }
     }
 
     static func accumulateColumnSums(_ x: Matrix, into out: UnsafeMutablePointer<Float>) {
-        for r in 0..<x.rows {
-            let row = x.pointer + r * x.stride
-            for c in 0..<x.cols { out[c] += row[c] }
+        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: x.rows), width: x.cols)
+        Parallel.forEachChunk(partials.chunks) { chunk, _ in
+            let sums = partials.row(chunk)
+            for r in Parallel.chunkRows(chunk, of: x.rows) {
+                let row = x.pointer + r * x.stride
+                for c in 0..<x.cols { sums[c] += row[c] }
+            }
         }
+        partials.addSums(into: out)
     }
 
     /// z = a + b element-wise (all same shape).

@@ -5,10 +5,12 @@ public enum Activations {
     @usableFromInline static let geluC: Float = 0.797_884_56  // √(2/π)
 
     /// e^x with Cephes' single-precision polynomial (relative error ≈ 1e-7), written without
-    /// library calls so loops using it vectorise. Inputs are clamped to [−87.3, 88.3].
+    /// library calls so loops using it vectorise. Inputs are clamped to [−87.3, 88.3]; the
+    /// reduction rounds x·log₂e to the nearest integer k, leaving |r| ≤ ln2/2 as Cephes does.
     @inlinable @inline(__always) public static func exp(_ x: Float) -> Float {
         let xc = Swift.min(Swift.max(x, -87.3), 88.3)
-        let k = (xc * 1.442_695_04 + 0.5).rounded(.down)
+        // k = round(x·log₂e) by the 1.5·2²³ trick: no libm call, so the loop stays vectorised.
+        let k = (xc * 1.442_695_04 + 12_582_912) - 12_582_912
         let r = xc - k * 0.693_359_375 + k * 2.121_944_4e-4
         var p: Float = 1.987_569_15e-4
         p = p * r + 1.398_199_950_7e-3
@@ -25,24 +27,28 @@ public enum Activations {
 
     /// GELU, tanh form (pitfall P1): y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
     public static func gelu(_ x: Matrix, into y: Matrix) {
-        for r in 0..<x.rows {
-            let xs = x.pointer + r * x.stride, ys = y.pointer + r * y.stride
-            for c in 0..<x.cols {
-                let v = xs[c]
-                ys[c] = 0.5 * v * (1 + tanh(geluC * (v + 0.044715 * v * v * v)))
+        Parallel.forRows(x.rows) { rows in
+            for r in rows {
+                let xs = x.pointer + r * x.stride, ys = y.pointer + r * y.stride
+                for c in 0..<x.cols {
+                    let v = xs[c]
+                    ys[c] = 0.5 * v * (1 + tanh(geluC * (v + 0.044715 * v * v * v)))
+                }
             }
         }
     }
 
     /// dX = dY ⊙ GELU'(X) (overwrites dX; dX may alias dY).
     public static func geluBackward(_ dy: Matrix, input x: Matrix, into dx: Matrix) {
-        for r in 0..<x.rows {
-            let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
-            for c in 0..<x.cols {
-                let v = xs[c]
-                let th = tanh(geluC * (v + 0.044715 * v * v * v))
-                let dth = (1 - th * th) * geluC * (1 + 3 * 0.044715 * v * v)
-                ds[c] = gs[c] * (0.5 * (1 + th) + 0.5 * v * dth)
+        Parallel.forRows(x.rows) { rows in
+            for r in rows {
+                let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
+                for c in 0..<x.cols {
+                    let v = xs[c]
+                    let th = tanh(geluC * (v + 0.044715 * v * v * v))
+                    let dth = (1 - th * th) * geluC * (1 + 3 * 0.044715 * v * v)
+                    ds[c] = gs[c] * (0.5 * (1 + th) + 0.5 * v * dth)
+                }
             }
         }
     }

@@ -12,22 +12,22 @@ public enum GroupNormKernel {
     ) {
         let e = y.cols, d = e / heads, g = d / heads
         let groups = e / g
-        for r in 0..<y.rows {
-            let ys = y.pointer + r * y.stride, os = out.pointer + r * out.stride
-            for q in 0..<groups {
-                let base = q * g
-                var m: Float = 0
-                for c in 0..<g { m += ys[base + c] }
-                m /= Float(g)
-                var v: Float = 0
-                for c in 0..<g { let t = ys[base + c] - m; v += t * t }
-                v /= Float(g)
-                let inv = 1 / (v + epsilon).squareRoot()
-                mean[r * groups + q] = m
-                rstd[r * groups + q] = inv
-                for c in 0..<g {
-                    let k = (base + c) % d
-                    os[base + c] = (ys[base + c] - m) * inv * scale[k] + bias[k]
+        Parallel.forRows(y.rows) { rows in
+            for r in rows {
+                let ys = y.pointer + r * y.stride, os = out.pointer + r * out.stride
+                for q in 0..<groups {
+                    let base = q * g
+                    var m: Float = 0
+                    for c in 0..<g { m += ys[base + c] }
+                    m /= Float(g)
+                    var v: Float = 0
+                    for c in 0..<g { let t = ys[base + c] - m; v += t * t }
+                    v /= Float(g)
+                    let inv = 1 / (v + epsilon).squareRoot()
+                    mean[r * groups + q] = m
+                    rstd[r * groups + q] = inv
+                    let k0 = base % d
+                    for c in 0..<g { os[base + c] = (ys[base + c] - m) * inv * scale[k0 + c] + bias[k0 + c] }
                 }
             }
         }
@@ -41,29 +41,34 @@ public enum GroupNormKernel {
     ) {
         let e = y.cols, d = e / heads, g = d / heads
         let groups = e / g
-        for r in 0..<y.rows {
-            let ys = y.pointer + r * y.stride, gs = dOut.pointer + r * dOut.stride, ds = dy.pointer + r * dy.stride
-            for q in 0..<groups {
-                let base = q * g
-                let m = mean[r * groups + q], inv = rstd[r * groups + q]
-                var sumG: Float = 0, sumGX: Float = 0
-                for c in 0..<g {
-                    let k = (base + c) % d
-                    let xh = (ys[base + c] - m) * inv
-                    let gh = gs[base + c] * scale[k]
-                    sumG += gh
-                    sumGX += gh * xh
-                    dScale[k] += gs[base + c] * xh
-                    dBias[k] += gs[base + c]
-                }
-                sumG /= Float(g)
-                sumGX /= Float(g)
-                for c in 0..<g {
-                    let k = (base + c) % d
-                    let xh = (ys[base + c] - m) * inv
-                    ds[base + c] = inv * (gs[base + c] * scale[k] - sumG - xh * sumGX)
+        // Per-chunk partials: dScale in 0..<d, dBias in d..<2d.
+        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: y.rows), width: 2 * d)
+        Parallel.forEachChunk(partials.chunks) { chunk, _ in
+            let dScalePart = partials.row(chunk), dBiasPart = dScalePart + d
+            for r in Parallel.chunkRows(chunk, of: y.rows) {
+                let ys = y.pointer + r * y.stride, gs = dOut.pointer + r * dOut.stride, ds = dy.pointer + r * dy.stride
+                for q in 0..<groups {
+                    let base = q * g, k0 = base % d
+                    let m = mean[r * groups + q], inv = rstd[r * groups + q]
+                    var sumG: Float = 0, sumGX: Float = 0
+                    for c in 0..<g {
+                        let xh = (ys[base + c] - m) * inv
+                        let gh = gs[base + c] * scale[k0 + c]
+                        sumG += gh
+                        sumGX += gh * xh
+                        dScalePart[k0 + c] += gs[base + c] * xh
+                        dBiasPart[k0 + c] += gs[base + c]
+                    }
+                    sumG /= Float(g)
+                    sumGX /= Float(g)
+                    for c in 0..<g {
+                        let xh = (ys[base + c] - m) * inv
+                        ds[base + c] = inv * (gs[base + c] * scale[k0 + c] - sumG - xh * sumGX)
+                    }
                 }
             }
         }
+        partials.addSums(from: 0, count: d, into: dScale)
+        partials.addSums(from: d, count: d, into: dBias)
     }
 }

@@ -48,10 +48,12 @@ public struct Matrix {
     /// self += other (same shape).
     public func add(_ other: Matrix) {
         precondition(other.rows == rows && other.cols == cols, "add: \(other.rows)x\(other.cols) to \(rows)x\(cols)")
-        for r in 0..<rows {
-            let d = pointer + r * stride
-            let s = other.pointer + r * other.stride
-            for c in 0..<cols { d[c] += s[c] }
+        Parallel.forRows(rows) { range in
+            for r in range {
+                let d = pointer + r * stride
+                let s = other.pointer + r * other.stride
+                for c in 0..<cols { d[c] += s[c] }
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 /// RMSNorm over each row (spec §2.1): y = x / √(mean(x²) + ε) ⊙ g, ε = 1e-6, no bias.
+/// Rows run in parallel (`Parallel`).
 public enum RMSNormKernel {
     public static let epsilon: Float = 1e-6
 
@@ -6,13 +7,15 @@ public enum RMSNormKernel {
     /// the caller keeps no other use of x.
     public static func forward(_ x: Matrix, scale: UnsafePointer<Float>, into y: Matrix, rstd: UnsafeMutablePointer<Float>) {
         let n = x.cols
-        for r in 0..<x.rows {
-            let xs = x.pointer + r * x.stride, ys = y.pointer + r * y.stride
-            var ss: Float = 0
-            for c in 0..<n { ss += xs[c] * xs[c] }
-            let inv = 1 / (ss / Float(n) + epsilon).squareRoot()
-            rstd[r] = inv
-            for c in 0..<n { ys[c] = xs[c] * inv * scale[c] }
+        Parallel.forRows(x.rows) { rows in
+            for r in rows {
+                let xs = x.pointer + r * x.stride, ys = y.pointer + r * y.stride
+                var ss: Float = 0
+                for c in 0..<n { ss += xs[c] * xs[c] }
+                let inv = 1 / (ss / Float(n) + epsilon).squareRoot()
+                rstd[r] = inv
+                for c in 0..<n { ys[c] = xs[c] * inv * scale[c] }
+            }
         }
     }
 
@@ -22,20 +25,25 @@ public enum RMSNormKernel {
         into dx: Matrix, accumulate: Bool, dScale: UnsafeMutablePointer<Float>
     ) {
         let n = x.cols
-        for r in 0..<x.rows {
-            let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
-            let inv = rstd[r]
-            var dot: Float = 0
-            for c in 0..<n {
-                dot += scale[c] * gs[c] * xs[c]
-                dScale[c] += gs[c] * xs[c] * inv
-            }
-            let k = dot * inv * inv * inv / Float(n)
-            if accumulate {
-                for c in 0..<n { ds[c] += inv * scale[c] * gs[c] - xs[c] * k }
-            } else {
-                for c in 0..<n { ds[c] = inv * scale[c] * gs[c] - xs[c] * k }
+        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: x.rows), width: n)
+        Parallel.forEachChunk(partials.chunks) { chunk, _ in
+            let dScalePart = partials.row(chunk)
+            for r in Parallel.chunkRows(chunk, of: x.rows) {
+                let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
+                let inv = rstd[r]
+                var dot: Float = 0
+                for c in 0..<n {
+                    dot += scale[c] * gs[c] * xs[c]
+                    dScalePart[c] += gs[c] * xs[c] * inv
+                }
+                let k = dot * inv * inv * inv / Float(n)
+                if accumulate {
+                    for c in 0..<n { ds[c] += inv * scale[c] * gs[c] - xs[c] * k }
+                } else {
+                    for c in 0..<n { ds[c] = inv * scale[c] * gs[c] - xs[c] * k }
+                }
             }
         }
+        partials.addSums(into: dScale)
     }
 }

@@ -52,8 +52,8 @@ public enum RetentionKernel {
         return (steps * (c + 1) + rowBlocks - 1) / rowBlocks * agents
     }
 
-    /// Shapes: q, k, v, y (L, d) views; scores (L, L) saved for backward (masked; entries no query
-    /// may see are 0).
+    /// Shapes: q, k, v, y (L, d) views; `scores` an (L, L) temporary that receives the masked scores
+    /// (entries no query may see are 0; only the lower block staircase is written).
     public static func forward(q: Matrix, k: Matrix, v: Matrix, decay: DecayPattern, scores: Matrix, into y: Matrix) {
         let l = q.rows
         var start = 0
@@ -69,8 +69,9 @@ public enum RetentionKernel {
         }
     }
 
-    /// dP = (dY Vᵀ) ⊙ D; dV = Pᵀ dY; dQ = dP K; dK = dPᵀ Q (overwrite dq, dk, dv).
-    /// `scratch` (L, L) receives dP.
+    /// P = (Q Kᵀ) ⊙ D (recomputed, not saved by forward); dP = (dY Vᵀ) ⊙ D; dV = Pᵀ dY;
+    /// dQ = dP K; dK = dPᵀ Q (overwrite dq, dk, dv). `scores` and `scratch` are (L, L)
+    /// temporaries that receive P and dP.
     public static func backward(
         dy: Matrix, q: Matrix, k: Matrix, v: Matrix, decay: DecayPattern, scores: Matrix, scratch: Matrix,
         dq: Matrix, dk: Matrix, dv: Matrix
@@ -85,6 +86,8 @@ public enum RetentionKernel {
                 MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp.columns(0, end))
                 decay.apply(to: dp, firstRow: start)
                 let p = scores.rows(start, rows).columns(0, end)
+                MatMul.product(q.rows(start, rows), k.rows(0, end), transposeB: true, into: p)
+                decay.apply(to: p, firstRow: start)
                 // Earlier blocks wrote rows 0..<start of dV, dK; this block adds to them and writes start..<end.
                 if start > 0 {
                     MatMul.product(p.columns(0, start), transposeA: true, dy.rows(start, rows), into: dv.rows(0, start), accumulate: true)

@@ -1,0 +1,96 @@
+import Dispatch
+import TensorCore
+
+/// Splits independent work of the training kernels across OpenBLAS's thread count.
+///
+/// The workers are the process's compute threads: as many as OpenBLAS uses per call
+/// (`BLAS.threadCount`, set per rank by the trainer), so element-wise kernels use the cores the
+/// matrix products use and never oversubscribe a node shared by several MPI ranks.
+///
+/// Work is cut into chunks of a fixed size that does not depend on the worker count, and
+/// reductions keep one partial result per chunk, summed in chunk order afterwards: results are
+/// bit-identical whatever the thread count.
+public enum Parallel {
+    /// Rows per chunk of the row-wise kernels.
+    public static let rowGrain = 64
+
+    /// Compute threads (OpenBLAS's thread count).
+    public static var workerCount: Int { max(1, BLAS.threadCount) }
+
+    /// Calls `body(chunk, worker)` for every chunk in `0..<chunks`; worker w of `workers` takes a
+    /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared.
+    public static func forEachChunk(_ chunks: Int, workers: Int = workerCount, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+        let used = min(workers, chunks)
+        if used <= 1 {
+            for c in 0..<chunks { body(c, 0) }
+            return
+        }
+        // The chunks touch disjoint data by contract; the box only carries the closure across.
+        withoutActuallyEscaping(body) { escapable in
+            let box = UncheckedBox(escapable)
+            DispatchQueue.concurrentPerform(iterations: used) { w in
+                for c in (chunks * w / used)..<(chunks * (w + 1) / used) { box.value(c, w) }
+            }
+        }
+    }
+
+    /// Number of `rowGrain`-row chunks covering `rows` rows.
+    public static func chunkCount(rows: Int) -> Int { (rows + rowGrain - 1) / rowGrain }
+
+    /// Rows of chunk `chunk` of `rows` rows.
+    public static func chunkRows(_ chunk: Int, of rows: Int) -> Range<Int> {
+        (chunk * rowGrain)..<min(rows, (chunk + 1) * rowGrain)
+    }
+
+    /// Calls `body(rowRange)` over `rows` rows cut into `rowGrain`-row chunks, in parallel.
+    public static func forRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(chunkCount(rows: rows)) { c, _ in body(chunkRows(c, of: rows)) }
+    }
+
+    /// Runs `body` with OpenBLAS limited to one thread per call, for regions that run many small
+    /// products in parallel on our own workers. `body` receives the worker count to use.
+    public static func withSingleThreadedBLAS<T>(_ body: (_ workers: Int) -> T) -> T {
+        let workers = workerCount
+        if workers == 1 { return body(1) }
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(workers) }
+        return body(workers)
+    }
+}
+
+/// Carries a non-Sendable value into `concurrentPerform`'s workers.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Per-chunk partial sums of a row-parallel reduction into vectors of `width` floats.
+///
+/// Each chunk accumulates into its own row; `addSums` adds the rows, in chunk order, into the
+/// destination, so the result does not depend on the thread count.
+public final class ChunkPartials {
+    public let width: Int
+    public let chunks: Int
+    private let storage: UnsafeMutablePointer<Float>
+
+    public init(chunks: Int, width: Int) {
+        self.width = width
+        self.chunks = chunks
+        storage = .allocate(capacity: max(1, chunks * width))
+        storage.initialize(repeating: 0, count: max(1, chunks * width))
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The `width` floats of chunk `c`.
+    public func row(_ c: Int) -> UnsafeMutablePointer<Float> { storage + c * width }
+
+    /// destination[i] += Σ_c row(c)[start + i] for i in 0..<count, summed in chunk order.
+    public func addSums(from start: Int = 0, count: Int? = nil, into destination: UnsafeMutablePointer<Float>) {
+        for i in 0..<(count ?? width - start) {
+            var sum: Float = 0
+            for c in 0..<chunks { sum += storage[c * width + start + i] }
+            destination[i] += sum
+        }
+    }
+}
