@@ -38,7 +38,8 @@ enum BenchmarkSupport {
         return true
     }
 
-    /// Raw sgemm rate in GFLOP/s for C(m,n) = A(m,k)·B(k,n), best of `repeats` after a warm-up.
+    /// Raw `cblas_sgemm` rate in GFLOP/s for C(m,n) = A(m,k)·B(k,n), threaded by OpenBLAS itself
+    /// at the compute thread count (`BLAS.withLibraryThreading`), mean over ≥ `minimumSeconds`.
     static func sgemmGFLOPS(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
                             minimumSeconds: Double = 0.3) -> Double {
         let a = AlignedBuffer(count: m * k), b = AlignedBuffer(count: k * n), c = AlignedBuffer(count: m * n)
@@ -51,14 +52,15 @@ enum BenchmarkSupport {
                     c.withUnsafeMutableBufferPointer { pc in
                         BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
                                    a: pa.baseAddress!, lda: transposeA ? m : k, b: pb.baseAddress!, ldb: transposeB ? k : n,
-                                   beta: 0, c: pc.baseAddress!, ldc: n)
+                                   beta: 0, c: pc.baseAddress!, ldc: n, parallel: false)
                     }
                 }
             }
         }
-        once()
-        let seconds = timeRepeated(minimumSeconds: minimumSeconds, once)
-        return flops / seconds / 1e9
+        return BLAS.withLibraryThreading {
+            once()
+            return flops / timeRepeated(minimumSeconds: minimumSeconds, once) / 1e9
+        }
     }
 
     /// Mean seconds per call of `body`, repeating until `minimumSeconds` have passed (at least 3 calls).

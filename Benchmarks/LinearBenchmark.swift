@@ -6,8 +6,9 @@ import TensorCore
 /// Shapes are those of a Sable projection (spec §2.3–2.4: W_q, W_k, W_v, W_g, W_o and the SwiGLU
 /// matrices are all E×E): x (R, E)·W (E, E) + b, with R = B·T·N tokens. One forward + backward is
 /// three GEMMs of 2·R·E² flops each: y = x·W, dW = xᵀ·dY, dx = dY·Wᵀ. The raw baseline runs exactly
-/// those three `cblas_sgemm` calls on the same buffers; the layer adds the bias, db, the output
-/// seed and the tape bookkeeping. Runs alternate between the two and keep the best of each.
+/// those three `cblas_sgemm` calls on the same buffers, threaded by OpenBLAS itself; the layer
+/// runs them through `BLAS.sgemm` (split across our compute threads) and adds the bias, db, the
+/// output seed and the tape bookkeeping. Runs alternate between the two and keep the best of each.
 public enum LinearBenchmark {
     /// Options: `--embeddings 64,512,768`, `--rows 2048,16384`, `--repeats 5`.
     public static func run(arguments: [String]) {
@@ -47,17 +48,17 @@ public enum LinearBenchmark {
                         y.withUnsafeMutableBufferPointer { py in
                             BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: e, k: e, alpha: 1,
                                        a: px.baseAddress!, lda: e, b: pw.baseAddress!, ldb: e, beta: 0,
-                                       c: py.baseAddress!, ldc: e)
+                                       c: py.baseAddress!, ldc: e, parallel: false)
                         }
                         dW.withUnsafeMutableBufferPointer { pd in
                             BLAS.sgemm(transposeA: true, transposeB: false, m: e, n: e, k: rows, alpha: 1,
                                        a: px.baseAddress!, lda: e, b: pg.baseAddress!, ldb: e, beta: 1,
-                                       c: pd.baseAddress!, ldc: e)
+                                       c: pd.baseAddress!, ldc: e, parallel: false)
                         }
                         dX.withUnsafeMutableBufferPointer { pd in
                             BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: e, k: e, alpha: 1,
                                        a: pg.baseAddress!, lda: e, b: pw.baseAddress!, ldb: e, beta: 0,
-                                       c: pd.baseAddress!, ldc: e)
+                                       c: pd.baseAddress!, ldc: e, parallel: false)
                         }
                     }
                 }
@@ -70,11 +71,11 @@ public enum LinearBenchmark {
                                      bias: tape.parameter(bias, values: parameters, gradients: gradients))
             tape.backward(from: output, seed: dY)
         }
-        rawStep()
+        BLAS.withLibraryThreading { rawStep() }
         layerStep()
         var bestRaw = Double.infinity, bestLayer = Double.infinity
         for _ in 0..<repeats {
-            bestRaw = min(bestRaw, seconds(rawStep))
+            bestRaw = min(bestRaw, BLAS.withLibraryThreading { seconds(rawStep) })
             bestLayer = min(bestLayer, seconds(layerStep))
         }
         return (flops / bestRaw / 1e9, flops / bestLayer / 1e9)

@@ -32,9 +32,9 @@ public enum OryxUpdateBenchmark {
             print("oryx-update: \(error)")
             return
         }
-        // Measured first: its (R, E) operands are freed before the network's workspace exists, so
-        // the reported peak memory is the update's own.
-        let sgemm = sgemmRate(rows: b * t * n, embedding: e)
+        // Raw sgemm (R×E)·(E×E), the projections' shape, measured first: its operands are freed
+        // before the network's workspace exists, so the reported peak memory is the update's own.
+        let sgemm = BenchmarkSupport.sgemmGFLOPS(m: b * t * n, n: e, k: e, minimumSeconds: 0.5) * 1e9
         let layout = SableLayout(config: config)
         var random = RandomStream(seed: 42)
         let online = SableInitializer.parameters(for: layout, random: &random)
@@ -99,24 +99,6 @@ public enum OryxUpdateBenchmark {
         let forward = 2 * r * Double(c.inputSize) * e + 2 * r * Double(c.actionCount + 1) * e
             + Double(c.blocks) * 3 * msr + heads
         return 4 * forward
-    }
-
-    /// FLOP/s of sgemm (R×E)·(E×E), the shape of the network's projections.
-    static func sgemmRate(rows: Int, embedding e: Int) -> Double {
-        let ws = Workspace()
-        let a = ws.matrix(rows, e), w = ws.matrix(e, e), c = ws.matrix(rows, e)
-        for i in 0..<(rows * e) { a.pointer[i] = Float(i % 7) * 0.1 }
-        for i in 0..<(e * e) { w.pointer[i] = Float(i % 5) * 0.1 }
-        MatMul.product(a, w, into: c)
-        var reps = 0
-        let start = DispatchTime.now().uptimeNanoseconds
-        var elapsed = 0.0
-        repeat {
-            MatMul.product(a, w, into: c)
-            reps += 1
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        } while elapsed < 0.5
-        return 2 * Double(rows) * Double(e) * Double(e) * Double(reps) / elapsed
     }
 
     /// VmHWM of /proc/self/status in MB (0 where unavailable).

@@ -45,92 +45,87 @@ struct MultiScaleRetention {
     }
 
     /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
+    /// Uses scratch a, b, c (d and e are left to the caller).
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
-        let e = embedding, d = e / heads, l = tokens
+        let e = embedding
         let y = scratch.c.prefix(rows: rows)
         pack(p)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
         MatMul.product(xv, packed.columns(2 * e, e), into: v.prefix(rows: rows))
-        // Samples in parallel on our workers, each with single-threaded products.
-        Parallel.withSingleThreadedBLAS { workers in
-            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
-                for h in 0..<heads {
-                    RetentionKernel.forward(
-                        q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
-                        v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scratch.scores[worker],
-                        into: y.rows(b * l, l).columns(h * d, d))
-                }
-            }
-        }
+        retain(rows: rows, decay: decay, scratch: scratch, into: y)
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
-        let z = gatedOutput(y, p: p, yNorm: scratch.a.prefix(rows: rows), into: scratch.b.prefix(rows: rows))
-        MatMul.product(z, p.matrix(slices.output), into: out)
-    }
-
-    /// Y_norm = GroupNorm(Y) (statistics saved) and Z = swish(X_k W_g) ⊙ Y_norm.
-    private func gatedOutput(_ y: Matrix, p: ParameterView, yNorm: Matrix, into z: Matrix) -> Matrix {
-        let e = embedding, rows = y.rows
-        GroupNormKernel.forward(y, heads: heads, scale: p.pointer(slices.normScale),
-                                bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
+        let yNorm = scratch.a.prefix(rows: rows), z = scratch.b.prefix(rows: rows)
+        normalize(y, p: p, into: yNorm)
         Parallel.forRows(rows) { range in
             for r in range {
                 let g = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, zr = z.pointer + r * e
                 for c in 0..<e { zr[c] = Activations.swish(g[c]) * yn[c] }
             }
         }
-        return z
+        MatMul.product(z, p.matrix(slices.output), into: out)
+    }
+
+    /// Y = ((Q Kᵀ) ⊙ D) V per sample and head, samples in parallel on the compute threads (each
+    /// with single-threaded products and its own (L, L) score scratch).
+    private func retain(rows: Int, decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into y: Matrix) {
+        let d = embedding / heads, l = tokens
+        Parallel.forEachChunk(rows / l, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
+            for h in 0..<heads {
+                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
+                RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                                        scores: scratch.scores[worker], into: cols(y))
+            }
+        }
+    }
+
+    /// Y_norm = GroupNorm(Y), statistics saved (the same values again when backward recomputes).
+    private func normalize(_ y: Matrix, p: ParameterView, into yNorm: Matrix) {
+        GroupNormKernel.forward(y, heads: heads, scale: p.pointer(slices.normScale),
+                                bias: p.pointer(slices.normBias), into: yNorm, mean: gnMean, rstd: gnRstd)
     }
 
     /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
-    /// `scratch` holds four (B·L, E) matrices and one (L, L) matrix for temporaries.
+    /// Uses scratch a, b, c, e for temporaries (d is left to the caller).
     func backward(dOut: Matrix, key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int,
                   p: ParameterView, g: ParameterView, decay: (Int, Int) -> DecayPattern,
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
         let e = embedding, d = e / heads, l = tokens
+        let y = scratch.e.prefix(rows: rows), yNorm = scratch.c.prefix(rows: rows)
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
-        let y = scratch.e.prefix(rows: rows)
-        Parallel.withSingleThreadedBLAS { workers in
-            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
-                for h in 0..<heads {
-                    RetentionKernel.forward(
-                        q: q.rows(b * l, l).columns(h * d, d), k: k.rows(b * l, l).columns(h * d, d),
-                        v: v.rows(b * l, l).columns(h * d, d), decay: decay(b, h), scores: scratch.scores[worker],
-                        into: y.rows(b * l, l).columns(h * d, d))
-                }
-            }
-        }
-        let yNorm = scratch.c.prefix(rows: rows)
-        let z = gatedOutput(y, p: p, yNorm: yNorm, into: scratch.d.prefix(rows: rows))
-        MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
+        retain(rows: rows, decay: decay, scratch: scratch, into: y)
+        normalize(y, p: p, into: yNorm)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
-        // dYnorm = dZ ⊙ swish(G) (in dZ's place after dG is taken); dG = dZ ⊙ Ynorm ⊙ swish'(G).
+        // dG = dZ ⊙ Ynorm ⊙ swish'(G); then Z = swish(G) ⊙ Ynorm over Ynorm, dYnorm = dZ ⊙ swish(G) over dZ.
+        let z = yNorm
         Parallel.forRows(rows) { range in
             for r in range {
                 let gp = gatePre.pointer + r * e, yn = yNorm.pointer + r * e, dz = dZ.pointer + r * e, dg = dG.pointer + r * e
                 for c in 0..<e {
+                    let sw = Activations.swish(gp[c])
                     dg[c] = dz[c] * yn[c] * Activations.swishDerivative(gp[c])
-                    dz[c] *= Activations.swish(gp[c])
+                    yn[c] *= sw
+                    dz[c] *= sw
                 }
             }
         }
+        MatMul.product(z, transposeA: true, dOut, into: g.matrix(slices.output), accumulate: true)
         MatMul.product(xk, transposeA: true, dG, into: g.matrix(slices.gate), accumulate: true)
         MatMul.product(dG, p.matrix(slices.gate), transposeB: true, into: dKey, accumulate: true)
         let dY = dG  // dG is consumed
         GroupNormKernel.backward(dZ, input: y, heads: heads, scale: p.pointer(slices.normScale),
                                  mean: gnMean, rstd: gnRstd, into: dY, dScale: g.pointer(slices.normScale),
                                  dBias: g.pointer(slices.normBias))
-        let dQ = scratch.c.prefix(rows: rows), dK = scratch.d.prefix(rows: rows), dV = dZ
-        Parallel.withSingleThreadedBLAS { workers in
-            Parallel.forEachChunk(rows / l, workers: min(workers, scratch.scores.count)) { b, worker in
-                for h in 0..<heads {
-                    let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
-                    RetentionKernel.backward(
-                        dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
-                        scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
-                        dq: cols(dQ), dk: cols(dK), dv: cols(dV))
-                }
+        // Z, Y and dYnorm are consumed: their places take dQ, dK, dV.
+        let dQ = scratch.c.prefix(rows: rows), dK = scratch.e.prefix(rows: rows), dV = dZ
+        Parallel.forEachChunk(rows / l, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
+            for h in 0..<heads {
+                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
+                RetentionKernel.backward(
+                    dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                    scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
+                    dq: cols(dQ), dk: cols(dK), dv: cols(dV))
             }
         }
         let dPacked = scratch.packed

@@ -112,6 +112,7 @@ extension SableNetwork {
 
     /// Accumulates into `gradients` the gradient for `logitsGradient` and `qGradient` (written by
     /// a loss after `forward`, whose activations it reuses). Illegal entries are ignored.
+    /// Once per forward: it overwrites saved activations it no longer needs with temporaries.
     public func backward(parameters: ParameterArena, gradients: ParameterArena) {
         let rows = rowCount, a = config.actionCount, k = config.qBins
         for r in 0..<rows {
@@ -123,11 +124,13 @@ extension SableNetwork {
         ParameterView.with(parameters) { p in
             ParameterView.with(gradients) { g in
                 var cur = gradA.prefix(rows: rows), other = gradB.prefix(rows: rows)
-                let spare = gradC.prefix(rows: rows)
                 cur.zero()
-                let top = (decoderBlocks.last?.norm3.output ?? decoderNorm.output).prefix(rows: rows)
+                let top = decoderBlocks.last?.output(rows: rows, p: p, scratch: scratch) ?? decoderNorm.output.prefix(rows: rows)
                 policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
                 qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
+                // The heads' saved pre-activations are dead from here on: the policy head's holds the
+                // blocks' third gradient temporary.
+                let spare = policyHead.pre.prefix(rows: rows)
                 let rep = obsRep
                 let dRep = dObsRep.prefix(rows: rows)
                 dRep.zero()

@@ -40,7 +40,7 @@ public final class SableNetwork: @unchecked Sendable {
     let firstVisible: UnsafeMutablePointer<Int32>
     let decayPowers: UnsafeMutablePointer<Float>
     let scratch: RetentionScratch
-    let gradA, gradB, gradC, dObsRep: Matrix
+    let gradA, gradB, dObsRep: Matrix
     let dObservations: Matrix
 
     /// The mask value for illegal logits and Q (pitfall P12).
@@ -65,8 +65,9 @@ public final class SableNetwork: @unchecked Sendable {
             EncoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
         }
         decoderNorm = NormActivation(maxRows: rows, cols: e, workspace: ws)
-        decoderBlocks = layout.decoderBlocks.map {
-            DecoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
+        decoderBlocks = layout.decoderBlocks.enumerated().map { index, slices in
+            DecoderBlock(slices: slices, config: c, maxRows: rows, tokens: tokens,
+                         isLast: index == layout.decoderBlocks.count - 1, workspace: ws)
         }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: rows, embedding: e, workspace: ws)
         qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: rows, embedding: e, workspace: ws) }
@@ -81,7 +82,6 @@ public final class SableNetwork: @unchecked Sendable {
         scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: tokens, workspace: ws)
         gradA = ws.matrix(rows, e)
         gradB = ws.matrix(rows, e)
-        gradC = ws.matrix(rows, e)
         dObsRep = ws.matrix(rows, e)
         dObservations = ws.matrix(rows, c.inputSize)
         let kappas = c.decayRates

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Element-wise activations and their derivatives (spec §2.1).
 public enum Activations {

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The MSR GroupNorm quirk (spec §2.4 step 2, pitfall P3): each token's `E` retention outputs are
 /// cut into `H` head slices of `d`, each slice into `H` groups of `d/H` values; every group is
 /// normalised by its mean and biased variance (ε = 1e-6), then an affine map of length `d` shared

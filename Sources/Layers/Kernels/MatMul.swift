@@ -7,9 +7,11 @@ import TensorCore
 /// multiples of 16 floats, so odd test sizes take the loop.
 public enum MatMul {
     /// C = op(A)·op(B) (+ C when `accumulate`). Shapes: op(A) (m, k), op(B) (k, n), C (m, n).
+    /// Large products are split across the compute threads unless `parallel` is false (for
+    /// callers already running on a `Parallel` worker).
     public static func product(
         _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
-        into c: Matrix, accumulate: Bool = false
+        into c: Matrix, accumulate: Bool = false, parallel: Bool = true
     ) {
         let m = transposeA ? a.cols : a.rows
         let k = transposeA ? a.rows : a.cols
@@ -21,7 +23,7 @@ public enum MatMul {
         if isAligned(a.pointer) && isAligned(b.pointer) && isAligned(c.pointer) && k > 0 {
             BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
                        a: a.pointer, lda: a.stride, b: b.pointer, ldb: b.stride,
-                       beta: accumulate ? 1 : 0, c: c.pointer, ldc: c.stride)
+                       beta: accumulate ? 1 : 0, c: c.pointer, ldc: c.stride, parallel: parallel)
             return
         }
         fallback(a, transposeA, b, transposeB, c, m: m, n: n, k: k, accumulate: accumulate)

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A borrowed row-major view of `rows × cols` floats with row stride `stride`.
 ///
 /// Views point into memory owned by a `Workspace` or a `ParameterArena`; they are valid only

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// RMSNorm over each row (spec §2.1): y = x / √(mean(x²) + ε) ⊙ g, ε = 1e-6, no bias.
 /// Rows run in parallel (`Parallel`).
 public enum RMSNormKernel {

@@ -41,6 +41,7 @@ public struct DecayPattern {
     }
 }
 
+/// Runs on one `Parallel` worker per sample: its products are single-threaded.
 public enum RetentionKernel {
     /// Row blocks (whole timesteps) of the time-causal decay: rows of block c only see columns
     /// before the block's end, so each block's products skip the upper-right part of the L×L plane.
@@ -61,9 +62,9 @@ public enum RetentionKernel {
             let end = blockEnd(c, tokens: l, agents: decay.agents)
             if end > start {
                 let p = scores.rows(start, end - start)
-                MatMul.product(q.rows(start, end - start), k.rows(0, end), transposeB: true, into: p.columns(0, end))
+                MatMul.product(q.rows(start, end - start), k.rows(0, end), transposeB: true, into: p.columns(0, end), parallel: false)
                 decay.apply(to: p, firstRow: start)
-                MatMul.product(p.columns(0, end), v.rows(0, end), into: y.rows(start, end - start))
+                MatMul.product(p.columns(0, end), v.rows(0, end), into: y.rows(start, end - start), parallel: false)
             }
             start = end
         }
@@ -83,19 +84,19 @@ public enum RetentionKernel {
             if end > start {
                 let rows = end - start
                 let dp = scratch.rows(start, rows)
-                MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp.columns(0, end))
+                MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp.columns(0, end), parallel: false)
                 decay.apply(to: dp, firstRow: start)
                 let p = scores.rows(start, rows).columns(0, end)
-                MatMul.product(q.rows(start, rows), k.rows(0, end), transposeB: true, into: p)
+                MatMul.product(q.rows(start, rows), k.rows(0, end), transposeB: true, into: p, parallel: false)
                 decay.apply(to: p, firstRow: start)
                 // Earlier blocks wrote rows 0..<start of dV, dK; this block adds to them and writes start..<end.
                 if start > 0 {
-                    MatMul.product(p.columns(0, start), transposeA: true, dy.rows(start, rows), into: dv.rows(0, start), accumulate: true)
-                    MatMul.product(dp.columns(0, start), transposeA: true, q.rows(start, rows), into: dk.rows(0, start), accumulate: true)
+                    MatMul.product(p.columns(0, start), transposeA: true, dy.rows(start, rows), into: dv.rows(0, start), accumulate: true, parallel: false)
+                    MatMul.product(dp.columns(0, start), transposeA: true, q.rows(start, rows), into: dk.rows(0, start), accumulate: true, parallel: false)
                 }
-                MatMul.product(p.columns(start, rows), transposeA: true, dy.rows(start, rows), into: dv.rows(start, rows))
-                MatMul.product(dp.columns(start, rows), transposeA: true, q.rows(start, rows), into: dk.rows(start, rows))
-                MatMul.product(dp.columns(0, end), k.rows(0, end), into: dq.rows(start, rows))
+                MatMul.product(p.columns(start, rows), transposeA: true, dy.rows(start, rows), into: dv.rows(start, rows), parallel: false)
+                MatMul.product(dp.columns(start, rows), transposeA: true, q.rows(start, rows), into: dk.rows(start, rows), parallel: false)
+                MatMul.product(dp.columns(0, end), k.rows(0, end), into: dq.rows(start, rows), parallel: false)
             }
             start = end
         }

@@ -28,7 +28,7 @@ enum TrainCommand: Command {
             "final-eval-episodes": "Episodes per task for the final evaluation of the best parameters.",
             "select-by": "Split whose mean normalised return picks the best checkpoint: train or test.",
             "checksum-every": "Updates between cross-rank parameter checksums (0 = never).",
-            "blas-threads": "OpenBLAS threads per rank.",
+            "blas-threads": "Compute threads per rank (matrix products and kernels; OpenBLAS itself runs single-threaded).",
         ]
         let placeholders: [String: String] = ["data": "DIR", "out": "RUN_DIR", "tasks": "LIST"]
         let settings = TrainConfig.keys.map { key in

@@ -1,21 +1,19 @@
 import Dispatch
-import TensorCore
 
-/// Splits independent work of the training kernels across OpenBLAS's thread count.
-///
-/// The workers are the process's compute threads: as many as OpenBLAS uses per call
-/// (`BLAS.threadCount`, set per rank by the trainer), so element-wise kernels use the cores the
-/// matrix products use and never oversubscribe a node shared by several MPI ranks.
+/// Splits independent work across the process's compute threads (`BLAS.threadCount`, set per
+/// rank by the trainer's `--blas-threads`), so element-wise kernels, the per-sample retention
+/// products and the large matrix products (`BLAS.sgemm`) use the same cores and never
+/// oversubscribe a node shared by several MPI ranks.
 ///
 /// Work is cut into chunks of a fixed size that does not depend on the worker count, and
-/// reductions keep one partial result per chunk, summed in chunk order afterwards: results are
-/// bit-identical whatever the thread count.
+/// reductions keep one partial result per chunk, summed in chunk order afterwards: the kernels'
+/// results are bit-identical whatever the thread count (split products are not; see `BLAS`).
 public enum Parallel {
     /// Rows per chunk of the row-wise kernels.
     public static let rowGrain = 64
 
-    /// Compute threads (OpenBLAS's thread count).
-    public static var workerCount: Int { max(1, BLAS.threadCount) }
+    /// Compute threads.
+    public static var workerCount: Int { BLAS.threadCount }
 
     /// Calls `body(chunk, worker)` for every chunk in `0..<chunks`; worker w of `workers` takes a
     /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared.
@@ -45,16 +43,6 @@ public enum Parallel {
     /// Calls `body(rowRange)` over `rows` rows cut into `rowGrain`-row chunks, in parallel.
     public static func forRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
         forEachChunk(chunkCount(rows: rows)) { c, _ in body(chunkRows(c, of: rows)) }
-    }
-
-    /// Runs `body` with OpenBLAS limited to one thread per call, for regions that run many small
-    /// products in parallel on our own workers. `body` receives the worker count to use.
-    public static func withSingleThreadedBLAS<T>(_ body: (_ workers: Int) -> T) -> T {
-        let workers = workerCount
-        if workers == 1 { return body(1) }
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(workers) }
-        return body(workers)
     }
 }
 
