@@ -47,7 +47,9 @@ public struct FinalReport {
 
     /// A table: per task the policy's and the random policy's normalised returns, then split means.
     var scoreTable: String {
-        var lines = ["final evaluation of the best parameters (update \(bestUpdate), selected by \(selectBy) score), "
+        let which = selectBy == "latest" ? "the latest parameters (update \(bestUpdate))"
+            : "the best parameters (update \(bestUpdate), selected by \(selectBy) score)"
+        var lines = ["final evaluation of \(which), "
             + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / heuristic reference",
                      "task                      split  policy   random   (mean return: policy / random)"]
         for (s, r) in zip(scores, randomScores) {

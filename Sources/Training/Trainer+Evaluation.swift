@@ -40,24 +40,27 @@ extension Trainer {
     }
 
     /// Final evaluation of the best parameters (`--final-eval-episodes`, the paper's 320), the random
-    /// policy's scores on the same tasks, and `final.json`.
+    /// policy's scores on the same tasks, and `final.json`. Without any periodic evaluation
+    /// (`--eval-every 0`) nothing was selected: the latest parameters are evaluated.
     func finish(tokens: Int, elapsed: Double, allReduceSeconds: Double) throws {
         let evaluated = tasks.training + tasks.heldOut
+        let selected = bestUpdate >= 0
+        let chosenUpdate = selected ? bestUpdate : config.steps
         var scores: [TaskScore] = []
         var random: [TaskScore] = []
         if config.finalEvalEpisodes > 0 {
             let best = ParameterArena(layout: layout.arena)
-            best.buffer.copy(from: bestParameters)
+            best.buffer.copy(from: selected ? bestParameters : engine.online.buffer.toArray())
             scores = try evaluator.evaluate(parameters: best, evaluated: evaluated, episodes: config.finalEvalEpisodes,
                                             round: -1, communicator: communicator)
             random = try randomPolicyScores(evaluated, episodes: config.finalEvalEpisodes)
-            try writeScores(scores, kind: "final", update: bestUpdate, extra: [])
+            try writeScores(scores, kind: "final", update: chosenUpdate, extra: [])
         }
         var checksum: UInt64 = 0
         engine.online.buffer.withUnsafeBufferPointer { checksum = StableHash.hash($0) }
         guard communicator.rank == 0 else { return }
         let report = FinalReport(
-            updates: config.steps, bestUpdate: bestUpdate, selectBy: config.selectBy.rawValue,
+            updates: config.steps, bestUpdate: chosenUpdate, selectBy: selected ? config.selectBy.rawValue : "latest",
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
             elapsedSeconds: elapsed, ranks: rankCount, scores: scores, randomScores: random, tasks: tasks)

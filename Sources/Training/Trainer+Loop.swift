@@ -82,13 +82,14 @@ extension Trainer {
         let critic = losses.critic.reduce(0, +) / Double(tasks.training.count)
         let policy = losses.policy.reduce(0, +) / Double(tasks.training.count)
         let conservative = losses.conservative.reduce(0, +) / Double(tasks.training.count)
-        say(String(format: "update %d/%d  loss %.4f  critic %.4f  policy %.4f  cql %.4f  |g| %.3f  %.0f agent-tokens/s  ETA %@",
-                   update, config.steps, losses.total, critic, policy, conservative, gradientNorm, tokensPerSecond,
+        say(String(format: "update %d/%d  loss %.4f  critic %.4f  policy %.4f  cql %.4f  acc %.3f  |g| %.3f  %.0f agent-tokens/s  ETA %@",
+                   update, config.steps, losses.total, critic, policy, conservative, losses.actionAccuracy, gradientNorm, tokensPerSecond,
                    Trainer.duration(remaining))
             + "\n  per-task loss: " + zip(tasks.training, perTask).map { "\($0.id) \(String(format: "%.3f", $1))" }.joined(separator: ", "))
         var fields: [(String, MetricValue)] = [
             ("update", .number(Double(update))), ("loss", .number(losses.total)), ("critic", .number(critic)),
-            ("policy", .number(policy)), ("cql", .number(conservative)), ("grad_norm", .number(gradientNorm)),
+            ("policy", .number(policy)), ("cql", .number(conservative)), ("action_accuracy", .number(losses.actionAccuracy)),
+            ("grad_norm", .number(gradientNorm)),
             ("agent_tokens_per_s", .number(tokensPerSecond)), ("elapsed_s", .number(elapsed)),
         ]
         for (task, value) in zip(tasks.training, perTask) { fields.append(("loss/\(task.id)", .number(value))) }

@@ -110,13 +110,14 @@ public final class UpdateEngine {
         }
 
         gradients.zero()
-        var pieces = [Double](repeating: 0, count: 3 * m + 2)
+        var pieces = [Double](repeating: 0, count: 3 * m + 3)
         for b in local.compactMap({ $0 }) {
             if !needsICQ || shares.count > 1 { forward(b) }
+            let matches = loss.actionMatches(batch: b).matches
             let report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
                                        parameters: online, gradients: gradients)
             let realAgents = b.agentMask.reduce(0) { $0 + Double($1) }
-            add(&pieces, report.critic + report.policy + report.conservative + [report.total, realAgents * Double(b.timeSteps)])
+            add(&pieces, report.critic + report.policy + report.conservative + [report.total, realAgents * Double(b.timeSteps), matches])
         }
         let start = DispatchTime.now().uptimeNanoseconds
         try gradients.buffer.withUnsafeMutableBufferPointer { try reducer.allReduce($0) }
@@ -124,7 +125,7 @@ public final class UpdateEngine {
         try communicator.allReduceSum(&pieces)
         return UpdateLosses(critic: Array(pieces[0..<m]), policy: Array(pieces[m..<(2 * m)]),
                             conservative: Array(pieces[(2 * m)..<(3 * m)]), total: pieces[3 * m],
-                            agentTokens: Int(pieces[3 * m + 1]))
+                            agentTokens: Int(pieces[3 * m + 1]), actionMatches: Int(pieces[3 * m + 2]))
     }
 
     /// Clips the summed gradient, steps Adam, then moves the target network (spec §4.1 step 6, P14, P18).
@@ -155,4 +156,9 @@ public struct UpdateLosses: Sendable {
     public var total: Double
     /// Valid agent-tokens of the whole minibatch (policy mask m: B·T·n summed over samples).
     public var agentTokens: Int
+    /// Of those, tokens whose greedy action (before this update) is the dataset action.
+    public var actionMatches: Int
+
+    /// actionMatches / agentTokens: how often the policy picks the dataset's action.
+    public var actionAccuracy: Double { agentTokens > 0 ? Double(actionMatches) / Double(agentTokens) : 0 }
 }

@@ -44,14 +44,22 @@ public enum Activations {
         Parallel.forRows(x.rows) { rows in
             for r in rows {
                 let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
-                for c in 0..<x.cols {
-                    let v = xs[c]
-                    let th = tanh(geluC * (v + 0.044715 * v * v * v))
-                    let dth = (1 - th * th) * geluC * (1 + 3 * 0.044715 * v * v)
-                    ds[c] = gs[c] * (0.5 * (1 + th) + 0.5 * v * dth)
+                // In place through one pointer: with two equal pointers the vectoriser's overlap
+                // check fails and the loop would run scalar.
+                if gs == ds {
+                    for c in 0..<x.cols { ds[c] *= geluDerivative(xs[c]) }
+                } else {
+                    for c in 0..<x.cols { ds[c] = gs[c] * geluDerivative(xs[c]) }
                 }
             }
         }
+    }
+
+    /// GELU'(x) of the tanh form.
+    @inline(__always) static func geluDerivative(_ v: Float) -> Float {
+        let th = tanh(geluC * (v + 0.044715 * v * v * v))
+        let dth = (1 - th * th) * geluC * (1 + 3 * 0.044715 * v * v)
+        return 0.5 * (1 + th) + 0.5 * v * dth
     }
 
     /// swish(x) = x·σ(x).

@@ -41,6 +41,9 @@ public enum RMSNormKernel {
                 let k = dot * inv * inv * inv / Float(n)
                 if accumulate {
                     for c in 0..<n { ds[c] += inv * scale[c] * gs[c] - xs[c] * k }
+                } else if ds == gs {
+                    // In place through one pointer, so the loop stays vectorised.
+                    for c in 0..<n { ds[c] = inv * scale[c] * ds[c] - xs[c] * k }
                 } else {
                     for c in 0..<n { ds[c] = inv * scale[c] * gs[c] - xs[c] * k }
                 }

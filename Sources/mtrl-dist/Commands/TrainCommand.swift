@@ -25,7 +25,7 @@ enum TrainCommand: Command {
             "log-every": "Updates between progress lines and metric rows.", "eval-every": "Updates between evaluations (0 = none).",
             "checkpoint-every": "Updates between checkpoints (0 = only at the end).",
             "eval-episodes": "Episodes per task at periodic evaluations.",
-            "final-eval-episodes": "Episodes per task for the final evaluation of the best parameters.",
+            "final-eval-episodes": "Episodes per task for the final evaluation of the best parameters (the latest with --eval-every 0).",
             "select-by": "Split whose mean normalised return picks the best checkpoint: train or test.",
             "checksum-every": "Updates between cross-rank parameter checksums (0 = never).",
             "blas-threads": "Compute threads per rank (matrix products and kernels; OpenBLAS itself runs single-threaded).",
