@@ -38,29 +38,12 @@ enum BenchmarkSupport {
         return true
     }
 
-    /// Raw `cblas_sgemm` rate in GFLOP/s for C(m,n) = A(m,k)·B(k,n), threaded by OpenBLAS itself
-    /// at the compute thread count (`BLAS.withLibraryThreading`), mean over ≥ `minimumSeconds`.
-    static func sgemmGFLOPS(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-                            minimumSeconds: Double = 0.3) -> Double {
-        let a = AlignedBuffer(count: m * k), b = AlignedBuffer(count: k * n), c = AlignedBuffer(count: m * n)
-        a.fill(0.01)
-        b.fill(0.02)
-        let flops = 2.0 * Double(m) * Double(n) * Double(k)
-        func once() {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                                   a: pa.baseAddress!, lda: transposeA ? m : k, b: pb.baseAddress!, ldb: transposeB ? k : n,
-                                   beta: 0, c: pc.baseAddress!, ldc: n, parallel: false)
-                    }
-                }
-            }
-        }
-        return BLAS.withLibraryThreading {
-            once()
-            return flops / timeRepeated(minimumSeconds: minimumSeconds, once) / 1e9
-        }
+    /// Resets the kernel's peak-RSS counter (VmHWM) to the current RSS (`/proc/self/clear_refs`,
+    /// Linux ≥ 4.0). Returns false where that is not possible.
+    static func resetPeakResident() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
     }
 
     /// Mean seconds per call of `body`, repeating until `minimumSeconds` have passed (at least 3 calls).
@@ -85,5 +68,40 @@ enum BenchmarkSupport {
     /// Integer list option like `--embeds 64,512`, or the default.
     static func intList(_ name: String, in arguments: [String], default value: [Int]) -> [Int] {
         option(name, in: arguments).map { $0.split(separator: ",").compactMap { Int($0) } } ?? value
+    }
+}
+
+/// Raw `cblas_sgemm` C(m,n) = A(m,k)·B(k,n) on buffers of its own, threaded by OpenBLAS itself at
+/// the compute thread count (`BLAS.withLibraryThreading`): the reference rate of a benchmark.
+final class SgemmProbe {
+    let m, n, k: Int
+    private let a, b, c: AlignedBuffer
+
+    init(m: Int, n: Int, k: Int) {
+        (self.m, self.n, self.k) = (m, n, k)
+        a = AlignedBuffer(count: m * k)
+        b = AlignedBuffer(count: k * n)
+        c = AlignedBuffer(count: m * n)
+        a.fill(0.01)
+        b.fill(0.02)
+    }
+
+    /// GFLOP/s over a window of at least `seconds` (after one untimed product).
+    func gflops(seconds: Double) -> Double {
+        BLAS.withLibraryThreading {
+            once()
+            return 2 * Double(m) * Double(n) * Double(k) / BenchmarkSupport.timeRepeated(minimumSeconds: seconds, once) / 1e9
+        }
+    }
+
+    private func once() {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: k,
+                               b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n, parallel: false)
+                }
+            }
+        }
     }
 }

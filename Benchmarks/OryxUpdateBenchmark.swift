@@ -32,9 +32,23 @@ public enum OryxUpdateBenchmark {
             print("oryx-update: \(error)")
             return
         }
-        // Raw sgemm (R×E)·(E×E), the projections' shape, measured first: its operands are freed
-        // before the network's workspace exists, so the reported peak memory is the update's own.
-        let sgemm = BenchmarkSupport.sgemmGFLOPS(m: b * t * n, n: e, k: e, minimumSeconds: 0.5) * 1e9
+        let m = measure(config: config, batchSize: b, timeSteps: t, agents: n, updates: flags["updates"]!)
+        let flops = modelFlops(config, batch: b, timeSteps: t, agents: n)
+        let tokens = Double(b * t * n)
+        print(String(format: "oryx-update N=%d D_o=%d A=%d E=%d H=%d blocks=%d B=%d T=%d K=%d params=%d: %.1f ms/update, %.0f agent-tokens/s, %.2f GFLOP/update, %.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s, peak RSS %.0f MB%@ (BLAS %@ x%d)",
+                     n, config.inputSize, config.actionCount, e, config.heads, config.blocks, b, t, config.qBins,
+                     SableLayout(config: config).arena.parameterCount, m.seconds * 1e3, tokens / m.seconds, flops / 1e9,
+                     flops / m.seconds / 1e9, 100 * flops / m.seconds / (m.sgemmGFLOPS * 1e9), m.sgemmGFLOPS, m.peakMB,
+                     m.peakIsUpdateOnly ? "" : " (incl. the sgemm operands)", BLAS.coreName, BLAS.threadCount))
+    }
+
+    /// Mean seconds per update over `updates` updates after one warm-up; the mean raw sgemm rate
+    /// (R×E)·(E×E), the projections' shape, from 0.3 s windows run between the updates (so both
+    /// see the same machine load); and the peak RSS of one more update after the sgemm operands
+    /// are freed and the kernel's peak counter is reset.
+    static func measure(config: ModelConfig, batchSize b: Int, timeSteps t: Int, agents n: Int, updates: Int)
+        -> (seconds: Double, sgemmGFLOPS: Double, peakMB: Double, peakIsUpdateOnly: Bool)
+    {
         let layout = SableLayout(config: config)
         var random = RandomStream(seed: 42)
         let online = SableInitializer.parameters(for: layout, random: &random)
@@ -56,17 +70,22 @@ public enum OryxUpdateBenchmark {
             adam.step(parameters: online.buffer, gradients: grads.buffer)
             ArenaMath.polyakUpdate(target: target.buffer, online: online.buffer, tau: 0.005)
         }
-        update()  // warm-up
-        let updates = flags["updates"]!
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<updates { update() }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(updates)
-        let flops = modelFlops(config, batch: b, timeSteps: t, agents: n)
-        let tokens = Double(b * t * n)
-        print(String(format: "oryx-update N=%d D_o=%d A=%d E=%d H=%d blocks=%d B=%d T=%d K=%d params=%d: %.1f ms/update, %.0f agent-tokens/s, %.2f GFLOP/update, %.1f GFLOP/s = %.0f%% of sgemm %.1f GFLOP/s, peak RSS %.0f MB (BLAS %@ x%d)",
-                     n, config.inputSize, config.actionCount, e, config.heads, config.blocks, b, t, config.qBins,
-                     layout.arena.parameterCount, seconds * 1e3, tokens / seconds, flops / 1e9, flops / seconds / 1e9,
-                     100 * flops / seconds / sgemm, sgemm / 1e9, peakResidentMegabytes(), BLAS.coreName, BLAS.threadCount))
+        var rates: [Double] = []
+        var seconds = 0.0
+        do {
+            let probe = SgemmProbe(m: b * t * n, n: config.embedding, k: config.embedding)
+            update()  // warm-up
+            for _ in 0..<updates {
+                rates.append(probe.gflops(seconds: 0.3))
+                let start = DispatchTime.now().uptimeNanoseconds
+                update()
+                seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }
+            rates.append(probe.gflops(seconds: 0.3))
+        }
+        let reset = BenchmarkSupport.resetPeakResident()
+        update()
+        return (seconds / Double(updates), rates.reduce(0, +) / Double(rates.count), MachineInfo.peakResidentMegabytes(), reset)
     }
 
     static func syntheticBatch(config: ModelConfig, batchSize: Int, timeSteps: Int, agents: Int,
@@ -99,15 +118,5 @@ public enum OryxUpdateBenchmark {
         let forward = 2 * r * Double(c.inputSize) * e + 2 * r * Double(c.actionCount + 1) * e
             + Double(c.blocks) * 3 * msr + heads
         return 4 * forward
-    }
-
-    /// VmHWM of /proc/self/status in MB (0 where unavailable).
-    static func peakResidentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kb / 1024
-        }
-        return 0
     }
 }

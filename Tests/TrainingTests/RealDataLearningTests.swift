@@ -10,16 +10,9 @@ import Training
     static let task = "lbf-8x8-2p-2f-coop"
 
     static let dataDirectory: Result<String, any Error> = Result {
-        let directory = try TemporaryDirectory(prefix: "mtrl-learning-data")
-        let outcome = try ProcessRunner.run(try TrainerFixture.binary(), arguments: [
-            "collect", "--task", task, "--episodes", "100", "--stages", "1", "--out", directory.url.path, "--seed", "11",
-            "--reference-episodes", "4"], timeoutSeconds: 300)
-        guard outcome.exitStatus == 0 else { throw FixtureError("collect failed: \(outcome.combinedOutput)") }
-        retained.append(directory)
-        return directory.url.path
+        try TrainerFixture.collect(prefix: "mtrl-learning-data", ["--task", task, "--episodes", "100", "--stages", "1",
+                                                                  "--seed", "11", "--reference-episodes", "4"])
     }
-
-    nonisolated(unsafe) static var retained: [TemporaryDirectory] = []  // written once, under dataDirectory's lazy init
 
     struct Outcome {
         /// Per logged update: the training metrics row.

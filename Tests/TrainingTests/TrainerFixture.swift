@@ -28,17 +28,26 @@ enum TrainerFixture {
     }
 
     static let dataDirectory: Result<String, any Error> = Result {
-        let directory = try TemporaryDirectory(prefix: "mtrl-train-data")
-        let outcome = try ProcessRunner.run(try binary(), arguments: [
-            "collect", "--task", tasks, "--episodes", "20", "--stages", "2", "--out", directory.url.path, "--seed", "5",
-            "--reference-episodes", "4"], timeoutSeconds: 300)
+        try collect(prefix: "mtrl-train-data", ["--task", tasks, "--episodes", "20", "--stages", "2", "--seed", "5",
+                                                "--reference-episodes", "4"])
+    }
+
+    /// Runs `mtrl-dist collect` with `arguments` into a new temporary directory, kept for the
+    /// whole test process (call it from a `static let`'s lazy initialiser: it runs once).
+    static func collect(prefix: String, _ arguments: [String]) throws -> String {
+        let directory = try TemporaryDirectory(prefix: prefix)
+        let outcome = try ProcessRunner.run(try binary(), arguments: ["collect"] + arguments + ["--out", directory.url.path],
+                                            timeoutSeconds: 300)
         guard outcome.exitStatus == 0 else { throw FixtureError("collect failed: \(outcome.combinedOutput)") }
-        // Keep the directory for the whole test process (TemporaryDirectory deletes on deinit).
+        retainedLock.lock()
         retained.append(directory)
+        retainedLock.unlock()
         return directory.url.path
     }
 
-    nonisolated(unsafe) static var retained: [TemporaryDirectory] = []  // written once, under dataDirectory's lazy init
+    /// Collected directories (TemporaryDirectory deletes on deinit).
+    nonisolated(unsafe) static var retained: [TemporaryDirectory] = []
+    static let retainedLock = NSLock()
 
     static func binary() throws -> String { try MPIRunLauncher.productPath(named: "mtrl-dist") }
 
