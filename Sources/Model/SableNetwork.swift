@@ -4,7 +4,9 @@ import TensorCore
 /// The Sable encoder–decoder in training form (spec §2), batched over B samples of L = T·N tokens.
 ///
 /// `forward` runs the whole window as one chunk (zero initial state, decay with episode resets,
-/// §2.5), keeping every activation in a workspace sized once for `maxBatch`; `backward` then
+/// §2.5), keeping what backward needs in a workspace sized once for `maxBatch` (retention scores
+/// and RMSNorm outputs that only feed the next operation are rebuilt by backward instead, see
+/// `MultiScaleRetention` and `NormActivation`); `backward` then
 /// accumulates into a gradient arena the gradient for the output gradients written into
 /// `logitsGradient` / `qGradient` by a loss.
 ///
