@@ -36,4 +36,16 @@ public enum TaskSharding {
         let end = n * (rank + 1) / rankCount
         return Array(ordered[start..<end])
     }
+
+    /// The most plan entries rank `rank` can get in any update, to size its network: ⌈B/R⌉ when
+    /// tasks are split (R > M); with whole tasks, (q + 1) per owned task under balanced batching
+    /// (q = ⌊B/M⌋), else B (a proportional or single-task plan can put the whole batch on one
+    /// task). Never more than B.
+    public static func maxEntries(forRank rank: Int, rankCount: Int, batchSize: Int, balanced: Bool, costs: [Double]) -> Int {
+        let taskCount = costs.count
+        if rankCount > taskCount { return (batchSize + rankCount - 1) / rankCount }
+        guard balanced else { return batchSize }
+        let owned = taskOwners(costs: costs, rankCount: rankCount).filter { $0 == rank }.count
+        return min(batchSize, owned * (batchSize / taskCount + 1))
+    }
 }

@@ -57,7 +57,14 @@ public final class Trainer {
         let sampler = try TaskBalancedSampler(datasets: datasets, configuration: SamplerConfiguration(
             timeSteps: config.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
             shuffle: config.agentShuffle == .on ? .perUpdate : .off, seed: UInt64(config.seed)))
-        let network = SableNetwork(layout: layout, maxBatch: config.batch, timeSteps: config.chunk,
+        // Sized for the most windows this process's rank(s) can draw, not the whole batch.
+        let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
+        let ranks = rankCount, costs = tasks.costs
+        let localBatch = shares.map {
+            TaskSharding.maxEntries(forRank: $0, rankCount: ranks, batchSize: config.batch,
+                                    balanced: config.batching == .balanced, costs: costs)
+        }.max()!
+        let network = SableNetwork(layout: layout, maxBatch: max(1, localBatch), timeSteps: config.chunk,
                                    agentSlots: tasks.agentSlots, binCenters: binCenters)
         var lossConfig = LossConfig(kind: LossKind(rawValue: config.algo.rawValue)!, taskCount: tasks.training.count)
         lossConfig.gamma = Float(config.gamma)
@@ -69,7 +76,6 @@ public final class Trainer {
         lossConfig.masksAbsentAgents = config.masking == .on
         let optimizer = AdamOptimizer(parameterCount: layout.arena.totalCount, settings: .init(
             learningRate: Float(config.lr), weightDecay: Float(config.weightDecay)))
-        let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
         engine = UpdateEngine(
             sampler: sampler, loss: SableLoss(network: network, config: lossConfig), online: online, target: target,
             optimizer: optimizer, communicator: communicator, shares: shares, rankCount: rankCount, batchSize: config.batch,
