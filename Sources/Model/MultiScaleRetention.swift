@@ -67,16 +67,22 @@ struct MultiScaleRetention {
         MatMul.product(z, p.matrix(slices.output), into: out)
     }
 
-    /// Y = ((Q Kᵀ) ⊙ D) V per sample and head, samples in parallel on the compute threads (each
-    /// with single-threaded products and its own (L, L) score scratch).
-    private func retain(rows: Int, decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into y: Matrix) {
+    /// Calls `body(b, h, worker, view)` for every sample b and head h of `rows` rows, samples in
+    /// parallel on the compute threads; `view(m)` is sample b's rows and head h's columns of m,
+    /// `worker` indexes the per-worker (L, L) scratch.
+    private func forEachSampleAndHead(rows: Int, scratch: RetentionScratch,
+                                      _ body: (_ b: Int, _ h: Int, _ worker: Int, _ view: (Matrix) -> Matrix) -> Void) {
         let d = embedding / heads, l = tokens
         Parallel.forEachChunk(rows / l, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
-            for h in 0..<heads {
-                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
-                RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
-                                        scores: scratch.scores[worker], into: cols(y))
-            }
+            for h in 0..<heads { body(b, h, worker) { $0.rows(b * l, l).columns(h * d, d) } }
+        }
+    }
+
+    /// Y = ((Q Kᵀ) ⊙ D) V per sample and head (single-threaded products on each worker).
+    private func retain(rows: Int, decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into y: Matrix) {
+        forEachSampleAndHead(rows: rows, scratch: scratch) { b, h, worker, cols in
+            RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                                    scores: scratch.scores[worker], into: cols(y))
         }
     }
 
@@ -91,7 +97,7 @@ struct MultiScaleRetention {
     func backward(dOut: Matrix, key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int,
                   p: ParameterView, g: ParameterView, decay: (Int, Int) -> DecayPattern,
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
-        let e = embedding, d = e / heads, l = tokens
+        let e = embedding, d = e / heads
         let y = scratch.e.prefix(rows: rows), yNorm = scratch.c.prefix(rows: rows)
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
         retain(rows: rows, decay: decay, scratch: scratch, into: y)
@@ -119,14 +125,11 @@ struct MultiScaleRetention {
                                  dBias: g.pointer(slices.normBias))
         // Z, Y and dYnorm are consumed: their places take dQ, dK, dV.
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.e.prefix(rows: rows), dV = dZ
-        Parallel.forEachChunk(rows / l, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
-            for h in 0..<heads {
-                let cols = { (m: Matrix) in m.rows(b * l, l).columns(h * d, d) }
-                RetentionKernel.backward(
-                    dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
-                    scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
-                    dq: cols(dQ), dk: cols(dK), dv: cols(dV))
-            }
+        forEachSampleAndHead(rows: rows, scratch: scratch) { b, h, worker, cols in
+            RetentionKernel.backward(
+                dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
+                dq: cols(dQ), dk: cols(dK), dv: cols(dV))
         }
         let dPacked = scratch.packed
         MatMul.product(xq, transposeA: true, dQ, into: dPacked.columns(0, e))

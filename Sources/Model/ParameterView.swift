@@ -26,10 +26,8 @@ enum RowOps {
     }
 
     static func accumulateColumnSums(_ x: Matrix, into out: UnsafeMutablePointer<Float>) {
-        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: x.rows), width: x.cols)
-        Parallel.forEachChunk(partials.chunks) { chunk, _ in
-            let sums = partials.row(chunk)
-            for r in Parallel.chunkRows(chunk, of: x.rows) {
+        let partials = Parallel.reduceRows(x.rows, width: x.cols) { rows, sums in
+            for r in rows {
                 let row = x.pointer + r * x.stride
                 for c in 0..<x.cols { sums[c] += row[c] }
             }

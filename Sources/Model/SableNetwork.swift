@@ -48,6 +48,13 @@ public final class SableNetwork: @unchecked Sendable {
     /// The mask value for illegal logits and Q (pitfall P12).
     public static let maskValue: Float = -Float.greatestFiniteMagnitude
 
+    /// The greedy action: the first index of the largest of `count` (masked) values.
+    @inlinable public static func greedyAction(count: Int, _ value: (Int) -> Float) -> Int {
+        var best = 0
+        for k in 1..<count where value(k) > value(best) { best = k }
+        return best
+    }
+
     /// - Parameters: `binCenters`: HL-Gauss centres when `config.qBins > 1` (K values).
     public init(layout: SableLayout, maxBatch: Int, timeSteps: Int, agentSlots: Int, binCenters: [Float] = []) {
         let c = layout.config

@@ -112,9 +112,7 @@ extension SablePolicy {
         switch selection {
         case .greedyQ, .greedyPolicy:
             let values = selection == .greedyQ ? lastQValues : lastLogits
-            var best = 0
-            for k in 1..<a where values[base + k] > values[base + best] { best = k }
-            return Int32(best)
+            return Int32(SableNetwork.greedyAction(count: a) { values[base + $0] })
         case .sample:
             var mx = -Float.infinity
             for k in 0..<a { mx = max(mx, lastLogits[base + k]) }

@@ -13,7 +13,7 @@ public enum BLAS {
 
     /// OpenBLAS's thread count at start-up (OPENBLAS_NUM_THREADS or the core count): the
     /// default compute thread count. Reading it pins OpenBLAS to one thread.
-    @usableFromInline static let startupThreads: Int = {
+    private static let startupThreads: Int = {
         let n = max(1, Int(mtrl_blas_threads()))
         mtrl_blas_set_threads(1)
         return n
@@ -103,7 +103,6 @@ public enum BLAS {
     /// time raw `cblas_sgemm` as OpenBLAS would run it (use `sgemm(…, parallel: false)` inside).
     /// Only while no other thread calls BLAS.
     public static func withLibraryThreading<T>(_ body: () -> T) -> T {
-        _ = startupThreads
         mtrl_blas_set_threads(Int32(threadCount))
         defer { mtrl_blas_set_threads(1) }
         return body()

@@ -44,6 +44,15 @@ public enum Parallel {
     public static func forRows(_ rows: Int, _ body: (Range<Int>) -> Void) {
         forEachChunk(chunkCount(rows: rows)) { c, _ in body(chunkRows(c, of: rows)) }
     }
+
+    /// `forRows` for a row-wise kernel that also reduces over rows: `body(rowRange, partial)`
+    /// accumulates into its chunk's `width` zeroed floats; add them up with `addSums`.
+    public static func reduceRows(_ rows: Int, width: Int,
+                                  _ body: (_ rows: Range<Int>, _ partial: UnsafeMutablePointer<Float>) -> Void) -> ChunkPartials {
+        let partials = ChunkPartials(chunks: chunkCount(rows: rows), width: width)
+        forEachChunk(partials.chunks) { c, _ in body(chunkRows(c, of: rows), partials.row(c)) }
+        return partials
+    }
 }
 
 /// Carries a non-Sendable value into `concurrentPerform`'s workers.

@@ -25,6 +25,14 @@ extension Trainer {
         try writeScores(scores, kind: "eval", update: update, extra: [("train_mean", .number(train)), ("test_mean", .number(test))])
     }
 
+    /// The best parameters kept so far (a copy), or the current ones.
+    func parameters(best: Bool) -> ParameterArena {
+        guard best else { return engine.online }
+        let arena = ParameterArena(layout: layout.arena)
+        arena.buffer.copy(from: bestParameters)
+        return arena
+    }
+
     /// Mean normalised return over the training tasks (`.train`) or the held-out tasks (`.test`).
     static func meanNormalised(_ scores: [TaskScore], split: SelectionSplit, tasks: TrainingTasks) -> Double {
         let ids = Set((split == .train ? tasks.training : tasks.heldOut).map(\.id))
@@ -49,9 +57,7 @@ extension Trainer {
         var scores: [TaskScore] = []
         var random: [TaskScore] = []
         if config.finalEvalEpisodes > 0 {
-            let best = ParameterArena(layout: layout.arena)
-            best.buffer.copy(from: selected ? bestParameters : engine.online.buffer.toArray())
-            scores = try evaluator.evaluate(parameters: best, evaluated: evaluated, episodes: config.finalEvalEpisodes,
+            scores = try evaluator.evaluate(parameters: parameters(best: selected), evaluated: evaluated, episodes: config.finalEvalEpisodes,
                                             round: -1, communicator: communicator)
             random = try randomPolicyScores(evaluated, episodes: config.finalEvalEpisodes)
             try writeScores(scores, kind: "final", update: chosenUpdate, extra: [])
@@ -95,10 +101,8 @@ extension Trainer {
     /// with the random policy alongside, and prints the final-report table (rank 0).
     /// - Parameter split: only the training tasks (`.train`), only the held-out ones (`.test`), or both (nil).
     public func evaluateSaved(_ which: SavedParameters, episodes: Int, split: SelectionSplit? = nil) throws {
-        let parameters = ParameterArena(layout: layout.arena)
-        parameters.buffer.copy(from: which == .best ? bestParameters : engine.online.buffer.toArray())
         let evaluated = split == .train ? tasks.training : split == .test ? tasks.heldOut : tasks.training + tasks.heldOut
-        let scores = try evaluator.evaluate(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
+        let scores = try evaluator.evaluate(parameters: parameters(best: which == .best), evaluated: evaluated, episodes: episodes, round: -2,
                                             communicator: communicator)
         let random = try randomPolicyScores(evaluated, episodes: episodes)
         try writeScores(scores, kind: "evaluate", update: which == .best ? bestUpdate : startUpdate, extra: [])

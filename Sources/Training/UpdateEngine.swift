@@ -113,7 +113,7 @@ public final class UpdateEngine {
         var pieces = [Double](repeating: 0, count: 3 * m + 3)
         for b in local.compactMap({ $0 }) {
             if !needsICQ || shares.count > 1 { forward(b) }
-            let matches = loss.actionMatches(batch: b).matches
+            let matches = Double(loss.actionMatches(batch: b))
             let report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
                                        parameters: online, gradients: gradients)
             let realAgents = b.agentMask.reduce(0) { $0 + Double($1) }

@@ -44,10 +44,9 @@ public enum GroupNormKernel {
         let e = y.cols, d = e / heads, g = d / heads
         let groups = e / g
         // Per-chunk partials: dScale in 0..<d, dBias in d..<2d.
-        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: y.rows), width: 2 * d)
-        Parallel.forEachChunk(partials.chunks) { chunk, _ in
-            let dScalePart = partials.row(chunk), dBiasPart = dScalePart + d
-            for r in Parallel.chunkRows(chunk, of: y.rows) {
+        let partials = Parallel.reduceRows(y.rows, width: 2 * d) { rows, dScalePart in
+            let dBiasPart = dScalePart + d
+            for r in rows {
                 let ys = y.pointer + r * y.stride, gs = dOut.pointer + r * dOut.stride, ds = dy.pointer + r * dy.stride
                 for q in 0..<groups {
                     let base = q * g, k0 = base % d

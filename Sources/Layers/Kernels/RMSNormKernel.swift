@@ -27,10 +27,8 @@ public enum RMSNormKernel {
         into dx: Matrix, accumulate: Bool, dScale: UnsafeMutablePointer<Float>
     ) {
         let n = x.cols
-        let partials = ChunkPartials(chunks: Parallel.chunkCount(rows: x.rows), width: n)
-        Parallel.forEachChunk(partials.chunks) { chunk, _ in
-            let dScalePart = partials.row(chunk)
-            for r in Parallel.chunkRows(chunk, of: x.rows) {
+        let partials = Parallel.reduceRows(x.rows, width: n) { rows, dScalePart in
+            for r in rows {
                 let xs = x.pointer + r * x.stride, gs = dy.pointer + r * dy.stride, ds = dx.pointer + r * dx.stride
                 let inv = rstd[r]
                 var dot: Float = 0
