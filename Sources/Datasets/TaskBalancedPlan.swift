@@ -7,7 +7,7 @@ public enum BatchingMode: String, CaseIterable, Sendable {
     /// Each window's task drawn with probability proportional to the task's size.
     case proportional
     /// One task drawn uniformly per update; the whole batch comes from it ("no task balancing").
-    case singleTask
+    case singleTask = "single-task"
 }
 
 /// One sample slot of a plan: which task it comes from and its index within that task's share.

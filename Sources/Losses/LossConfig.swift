@@ -1,7 +1,4 @@
-/// The three training objectives (spec §4).
-public enum LossKind: String, Codable, Sendable, CaseIterable {
-    case oryx, cql, bc
-}
+import Model
 
 /// Bootstrap target of CQL-Sable (spec §4.2).
 public enum CQLTarget: String, Codable, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 /// Loss values of one update (spec §4.4). Per-task terms are this process's sums divided by the
-/// global token counts of the task, so summing reports over ranks gives the global values.
+/// global token counts of the task, so adding the reports of all ranks gives the global values.
 public struct LossReport: Sendable, Equatable {
     /// Per task τ: critic / TD term L_τ (m_td tokens), policy or BC term (m tokens), CQL penalty (m_td tokens).
     public var critic: [Double]
@@ -11,9 +11,44 @@ public struct LossReport: Sendable, Equatable {
     public var criticMean: Double
     public var policyMean: Double
     public var conservativeMean: Double
+    /// Present agent-tokens of the batch (policy mask m: T·n summed over samples).
+    public var agentTokens: Int = 0
+    /// Of those, tokens whose greedy action before the update is the dataset action.
+    public var actionMatches: Int = 0
+
+    /// actionMatches / agentTokens: how often the policy picks the dataset's action.
+    public var actionAccuracy: Double { agentTokens > 0 ? Double(actionMatches) / Double(agentTokens) : 0 }
 
     /// The weighted per-task objective: c_Q·critic + policy + α_CQL·conservative.
     public func taskTotal(_ task: Int, criticCoefficient: Double, cqlWeight: Double) -> Double {
         criticCoefficient * critic[task] + policy[task] + cqlWeight * conservative[task]
+    }
+
+    /// Every value in one array (per-task terms, then the scalars), so reports of all ranks add up
+    /// with one all-reduce; `init(flattened:taskCount:)` reads it back.
+    public var flattened: [Double] {
+        critic + policy + conservative
+            + [total, criticMean, policyMean, conservativeMean, Double(agentTokens), Double(actionMatches)]
+    }
+
+    /// A report from `flattened` values of `taskCount` tasks.
+    public init(flattened v: [Double], taskCount m: Int) {
+        precondition(v.count == 3 * m + 6, "a flattened report of \(m) tasks has \(3 * m + 6) values, not \(v.count)")
+        self.init(critic: Array(v[0..<m]), policy: Array(v[m..<(2 * m)]), conservative: Array(v[(2 * m)..<(3 * m)]),
+                  total: v[3 * m], criticMean: v[3 * m + 1], policyMean: v[3 * m + 2], conservativeMean: v[3 * m + 3],
+                  agentTokens: Int(v[3 * m + 4]), actionMatches: Int(v[3 * m + 5]))
+    }
+
+    public init(critic: [Double], policy: [Double], conservative: [Double], total: Double, criticMean: Double,
+                policyMean: Double, conservativeMean: Double, agentTokens: Int = 0, actionMatches: Int = 0) {
+        self.critic = critic
+        self.policy = policy
+        self.conservative = conservative
+        self.total = total
+        self.criticMean = criticMean
+        self.policyMean = policyMean
+        self.conservativeMean = conservativeMean
+        self.agentTokens = agentTokens
+        self.actionMatches = actionMatches
     }
 }

@@ -5,7 +5,7 @@ extension SableLoss {
     /// Step 2b (Oryx): per group g and token position j, the max over local valid samples of
     /// q'/α_v (first G·L values) and of Adv/α_π (next G·L); −∞ where none. Empty for BC and CQL.
     public func icqMaxima() -> [Float] {
-        guard config.kind == .oryx, let batch else { return [] }
+        guard config.kind.usesICQStatistics, let batch else { return [] }
         let l = tokens, g = icqGroupCount
         var out = [Float](repeating: -.infinity, count: 2 * g * l)
         forEachValidToken(batch) { b, j, row in
@@ -19,7 +19,7 @@ extension SableLoss {
     /// Step 2c (Oryx): given the global maxima, local Σ exp(q'/α_v − max) (G·L), Σ exp(Adv/α_π − max)
     /// (G·L) and valid-sample counts B_j (G·L). Empty for BC and CQL.
     public func icqSums(globalMaxima: [Float]) -> [Float] {
-        guard config.kind == .oryx, let batch else { return [] }
+        guard config.kind.usesICQStatistics, let batch else { return [] }
         let l = tokens, g = icqGroupCount
         precondition(globalMaxima.count == 2 * g * l, "ICQ maxima: \(globalMaxima.count) values, expected \(2 * g * l)")
         var out = [Float](repeating: 0, count: 3 * g * l)

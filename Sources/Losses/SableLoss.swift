@@ -28,7 +28,7 @@ public final class SableLoss: @unchecked Sendable {
 
     public init(network: SableNetwork, config: LossConfig) {
         let m = network.config
-        precondition(config.kind == .bc || m.hasQHead, "\(config.kind) needs a Q head")
+        precondition(!config.kind.usesQHead || m.hasQHead, "\(config.kind) needs a Q head")
         self.network = network
         self.config = config
         hlGauss = m.qBins > 1 ? HLGauss(valueMin: config.valueMin, valueMax: config.valueMax, binCount: m.qBins,
@@ -71,9 +71,12 @@ public final class SableLoss: @unchecked Sendable {
                 counts[tau * 3 + 2] += Double(t - 1)
             }
         }
-        if config.kind == .bc { for tau in 0..<config.taskCount { counts[tau * 3] = 0; counts[tau * 3 + 2] = 0 } }
-        if config.kind == .oryx { for tau in 0..<config.taskCount { counts[tau * 3 + 2] = 0 } }
-        if config.kind == .cql { for tau in 0..<config.taskCount { counts[tau * 3 + 1] = 0 } }
+        let terms = config.kind.terms
+        for tau in 0..<config.taskCount {
+            if !terms.critic { counts[tau * 3] = 0 }
+            if !terms.policy { counts[tau * 3 + 1] = 0 }
+            if !terms.conservative { counts[tau * 3 + 2] = 0 }
+        }
         return counts
     }
 
@@ -87,11 +90,11 @@ public final class SableLoss: @unchecked Sendable {
         return present
     }
 
-    /// Step 2a: target forward (Oryx, CQL) then online forward; keeps what the loss needs.
+    /// Step 2a: target forward (losses with a target network) then online forward; keeps what the loss needs.
     public func forward(batch: AgentBatch, online: ParameterArena, target: ParameterArena?) {
         self.batch = batch
         let a = network.config.actionCount
-        if config.kind != .bc {
+        if config.kind.usesTargetNetwork {
             guard let target else { preconditionFailure("\(config.kind) needs target parameters") }
             network.forward(parameters: target, batch: batch)
             let q = network.qValues
@@ -107,7 +110,7 @@ public final class SableLoss: @unchecked Sendable {
             }
         }
         network.forward(parameters: online, batch: batch)
-        if config.kind == .oryx {
+        if config.kind.usesICQStatistics {
             let q = network.qValues, z = network.logits
             for r in 0..<q.rows {
                 _ = Self.softmax(z.pointer + r * z.stride, count: a, into: probabilities)

@@ -63,17 +63,37 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         return p
     }
 
-    /// Throws when the sizes cannot build a network.
-    public func validate() throws {
+    /// Embedding sizes E every command accepts.
+    public static let embeddingRange = 4...8192
+    /// Retention head counts H every command accepts.
+    public static let headRange = 1...64
+    /// Block counts every command accepts.
+    public static let blockRange = 1...64
+
+    /// The one rule for the network's shape: E, H and blocks within their ranges, E divisible by H,
+    /// and the head size E/H divisible by H (GroupNorm of spec §2.4).
+    /// - Throws: `ModelConfigError` naming the field and what it must be.
+    public static func checkShape(embedding: Int, heads: Int, blocks: Int) throws {
         func fail(_ field: String, _ found: Int, _ expected: String) throws {
             throw ModelConfigError.invalid(field: field, found: found, expected: expected)
         }
-        if embedding < 1 { try fail("embedding", embedding, "a positive integer") }
-        if heads < 1 || embedding % heads != 0 { try fail("heads", heads, "a positive divisor of embedding \(embedding)") }
-        if heads >= 1 && embedding % heads == 0 && headSize % heads != 0 {
-            try fail("heads", heads, "H with (E/H) divisible by H (GroupNorm of spec §2.4); E = \(embedding)")
+        if !embeddingRange.contains(embedding) {
+            try fail("embedding", embedding, "an integer in \(embeddingRange.lowerBound)...\(embeddingRange.upperBound)")
         }
-        if blocks < 1 { try fail("blocks", blocks, "at least 1") }
+        if !headRange.contains(heads) { try fail("heads", heads, "an integer in \(headRange.lowerBound)...\(headRange.upperBound)") }
+        if embedding % heads != 0 { try fail("heads", heads, "a divisor of the embedding (\(embedding) is not divisible by \(heads))") }
+        if (embedding / heads) % heads != 0 {
+            try fail("heads", heads, "H with the head size E/H divisible by H (GroupNorm of spec §2.4); head size \(embedding / heads) is not divisible by \(heads)")
+        }
+        if !blockRange.contains(blocks) { try fail("blocks", blocks, "an integer in \(blockRange.lowerBound)...\(blockRange.upperBound)") }
+    }
+
+    /// Throws when the sizes cannot build a network.
+    public func validate() throws {
+        try Self.checkShape(embedding: embedding, heads: heads, blocks: blocks)
+        func fail(_ field: String, _ found: Int, _ expected: String) throws {
+            throw ModelConfigError.invalid(field: field, found: found, expected: expected)
+        }
         if inputSize < 1 { try fail("inputSize", inputSize, "at least 1") }
         if actionCount < 2 { try fail("actionCount", actionCount, "at least 2") }
         if qBins < 1 { try fail("qBins", qBins, "1 (scalar Q) or the HL-Gauss bin count") }

@@ -1,43 +1,55 @@
 import Foundation
 
-/// The end-of-run summary: `final.json` and the table printed by rank 0 (and `mtrl-dist report`).
-public struct FinalReport {
-    public let updates: Int
-    public let bestUpdate: Int
-    public let selectBy: String
-    public let parameterChecksum: String
-    public let tokensPerSecond: Double
-    public let allReduceFraction: Double
-    public let peakMemoryMB: Double
-    public let elapsedSeconds: Double
-    public let ranks: Int
-    public let scores: [TaskScore]
-    public let randomScores: [TaskScore]
-    let tasks: TrainingTasks
+/// The end-of-run summary: `final.json` (encoded as is) and the table printed by rank 0, by
+/// `mtrl-dist evaluate` and by `mtrl-dist report` (which decodes `final.json`).
+public struct FinalReport: Codable, Sendable {
+    public var updates: Int
+    /// The update whose parameters were evaluated.
+    public var evaluatedUpdate: Int
+    /// How they were chosen: "train" / "test" (best by that split's score) or "latest".
+    public var selectBy: String
+    public var parameterChecksum: String
+    public var tokensPerSecond: Double
+    public var allReduceFraction: Double
+    public var peakMemoryMB: Double
+    public var elapsedSeconds: Double
+    public var ranks: Int
+    public var scores: [TaskScore]
+    public var randomScores: [TaskScore]
 
-    var json: String {
-        func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
-        func list(_ s: [TaskScore]) -> String {
-            "[" + s.map { "{\"task\": \"\($0.taskID)\", \"split\": \"\($0.split.rawValue)\", \"episodes\": \($0.episodes), "
-                + "\"mean_return\": \(number($0.meanReturn)), \"normalised_return\": \(number($0.normalisedReturn))}" }
-                .joined(separator: ", ") + "]"
-        }
-        return """
-            {"updates": \(updates), "best_update": \(bestUpdate), "select_by": "\(selectBy)", \
-            "parameter_checksum": "\(parameterChecksum)", "ranks": \(ranks), \
-            "tokens_per_second": \(number(tokensPerSecond)), "allreduce_fraction": \(number(allReduceFraction)), \
-            "peak_rss_mb": \(number(peakMemoryMB)), "elapsed_s": \(number(elapsedSeconds)), \
-            "policy": \(list(scores)), "random": \(list(randomScores)), \
-            "policy_train_mean": \(number(mean(scores, .train))), "policy_test_mean": \(number(mean(scores, .test))), \
-            "random_train_mean": \(number(mean(randomScores, .train))), "random_test_mean": \(number(mean(randomScores, .test)))}
-
-            """
+    public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
+                allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, scores: [TaskScore],
+                randomScores: [TaskScore]) {
+        self.updates = updates
+        self.evaluatedUpdate = evaluatedUpdate
+        self.selectBy = selectBy
+        self.parameterChecksum = parameterChecksum
+        self.tokensPerSecond = tokensPerSecond
+        self.allReduceFraction = allReduceFraction
+        self.peakMemoryMB = peakMemoryMB
+        self.elapsedSeconds = elapsedSeconds
+        self.ranks = ranks
+        self.scores = scores
+        self.randomScores = randomScores
     }
 
-    func mean(_ s: [TaskScore], _ split: SelectionSplit) -> Double { Trainer.meanNormalised(s, split: split, tasks: tasks) }
+    /// Reads `final.json`. - Throws: `RunDirectoryError.missingFile` / `.unreadableReport` naming the file.
+    public static func read(path: String) throws -> FinalReport {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunDirectoryError.missingFile(path) }
+        do { return try JSONDecoder().decode(FinalReport.self, from: data) } catch {
+            throw RunDirectoryError.unreadableReport(path, "\(error)")
+        }
+    }
+
+    /// The JSON text of `final.json`.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
 
     /// The score table and the run's speed and memory.
-    var text: String {
+    public var text: String {
         guard !scores.isEmpty else {
             return "finished \(updates) updates in \(Trainer.duration(elapsedSeconds)); no final evaluation (--final-eval-episodes 0)"
         }
@@ -46,18 +58,65 @@ public struct FinalReport {
     }
 
     /// A table: per task the policy's and the random policy's normalised returns, then split means.
-    var scoreTable: String {
-        let which = selectBy == "latest" ? "the latest parameters (update \(bestUpdate))"
-            : "the best parameters (update \(bestUpdate), selected by \(selectBy) score)"
+    public var scoreTable: String {
+        let which = selectBy == "latest" ? "the latest parameters (update \(evaluatedUpdate))"
+            : "the best parameters (update \(evaluatedUpdate), selected by \(selectBy) score)"
         var lines = ["final evaluation of \(which), "
-            + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / heuristic reference",
-                     "task                      split  policy   random   (mean return: policy / random)"]
+            + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / behaviour reference",
+                     "task                      role   policy   random   (mean return: policy / random)"]
         for (s, r) in zip(scores, randomScores) {
-            lines.append(s.taskID.padding(toLength: 26, withPad: " ", startingAt: 0) + s.split.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let role = s.trained ? "train" : "held"
+            lines.append(s.taskID.padding(toLength: 26, withPad: " ", startingAt: 0) + role.padding(toLength: 7, withPad: " ", startingAt: 0)
                 + String(format: "%6.3f   %6.3f   (%.3f / %.3f)", s.normalisedReturn, r.normalisedReturn, s.meanReturn, r.meanReturn))
         }
-        lines.append(String(format: "mean train (seen) tasks:     policy %.3f   random %.3f", mean(scores, .train), mean(randomScores, .train)))
-        lines.append(String(format: "mean held-out (zero-shot):   policy %.3f   random %.3f", mean(scores, .test), mean(randomScores, .test)))
+        func mean(_ s: [TaskScore], trained: Bool) -> Double { TaskScore.meanNormalised(s, trained: trained) }
+        lines.append(String(format: "mean train (seen) tasks:     policy %.3f   random %.3f", mean(scores, trained: true),
+                            mean(randomScores, trained: true)))
+        lines.append(String(format: "mean held-out (zero-shot):   policy %.3f   random %.3f", mean(scores, trained: false),
+                            mean(randomScores, trained: false)))
         return lines.joined(separator: "\n")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
+        case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
+        case elapsedSeconds = "elapsed_s", ranks, scores = "policy", randomScores = "random"
+        case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
+        case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        updates = try c.decode(Int.self, forKey: .updates)
+        evaluatedUpdate = try c.decode(Int.self, forKey: .evaluatedUpdate)
+        selectBy = try c.decode(String.self, forKey: .selectBy)
+        parameterChecksum = try c.decode(String.self, forKey: .parameterChecksum)
+        tokensPerSecond = try c.decodeNumber(forKey: .tokensPerSecond)
+        allReduceFraction = try c.decodeNumber(forKey: .allReduceFraction)
+        peakMemoryMB = try c.decodeNumber(forKey: .peakMemoryMB)
+        elapsedSeconds = try c.decodeNumber(forKey: .elapsedSeconds)
+        ranks = try c.decode(Int.self, forKey: .ranks)
+        scores = try c.decode([TaskScore].self, forKey: .scores)
+        randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
+    }
+
+    /// Writes every field, and the split means for readers that want them without recomputing.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(updates, forKey: .updates)
+        try c.encode(evaluatedUpdate, forKey: .evaluatedUpdate)
+        try c.encode(selectBy, forKey: .selectBy)
+        try c.encode(parameterChecksum, forKey: .parameterChecksum)
+        try c.encodeNumber(tokensPerSecond, forKey: .tokensPerSecond)
+        try c.encodeNumber(allReduceFraction, forKey: .allReduceFraction)
+        try c.encodeNumber(peakMemoryMB, forKey: .peakMemoryMB)
+        try c.encodeNumber(elapsedSeconds, forKey: .elapsedSeconds)
+        try c.encode(ranks, forKey: .ranks)
+        try c.encode(scores, forKey: .scores)
+        try c.encode(randomScores, forKey: .randomScores)
+        try c.encodeNumber(TaskScore.meanNormalised(scores, trained: true), forKey: .policyTrainMean)
+        try c.encodeNumber(TaskScore.meanNormalised(scores, trained: false), forKey: .policyTestMean)
+        try c.encodeNumber(TaskScore.meanNormalised(randomScores, trained: true), forKey: .randomTrainMean)
+        try c.encodeNumber(TaskScore.meanNormalised(randomScores, trained: false), forKey: .randomTestMean)
     }
 }

@@ -21,6 +21,14 @@ public final class MetricsLog {
                    header: fields.map(\.0).joined(separator: ",") + "\n")
     }
 
+    /// Appends one evaluation: the update, `extra` fields, then each task's normalised and mean return.
+    public func write(_ scores: [TaskScore], kind: String, update: Int, extra: [(String, MetricValue)] = []) throws {
+        var fields: [(String, MetricValue)] = [("update", .number(Double(update)))] + extra
+        for s in scores { fields.append(("norm/\(s.taskID)", .number(s.normalisedReturn))) }
+        for s in scores { fields.append(("return/\(s.taskID)", .number(s.meanReturn))) }
+        try write(kind: kind, fields: fields)
+    }
+
     private func append(_ text: String, to name: String, header: String?) throws {
         let handle = try handle(for: name, header: header)
         try handle.write(contentsOf: Data(text.utf8))
@@ -59,25 +67,6 @@ public enum MetricValue: Sendable {
         switch self {
         case .number(let x): x.isFinite ? "\(x)" : ""
         case .text(let s): s.contains(",") ? "\"\(s)\"" : s
-        }
-    }
-}
-
-/// Run-directory problems.
-public enum RunDirectoryError: Error, CustomStringConvertible {
-    case cannotWrite(String)
-    case notEmpty(String)
-    case missingCheckpoint(String)
-    case configMismatch(String, String)
-
-    public var description: String {
-        switch self {
-        case .cannotWrite(let p): "cannot write \(p); check permissions and free space."
-        case .notEmpty(let p):
-            "run directory \(p) already holds a run; pass `--resume \(p)` to continue it, or choose another --out."
-        case .missingCheckpoint(let p): "no checkpoint to resume in \(p) (expected \(p)/checkpoints/latest.ckpt)."
-        case let .configMismatch(p, key):
-            "cannot resume \(p): setting '\(key)' differs from the saved run's config.json; resume with the same settings."
         }
     }
 }

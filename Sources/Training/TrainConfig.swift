@@ -1,24 +1,22 @@
 import Datasets
 import Environments
 import Foundation
+import Losses
+import Model
 import OptionParsing
 
-/// Which loss trains the network (paper: MT Oryx, MT CQL-Sable, MT BC-Sable).
-public enum Algorithm: String, CaseIterable, Sendable, Codable { case oryx, cql, bc }
 /// Value learning as classification (HL-Gauss) or regression (MSE).
 public enum ValueLoss: String, CaseIterable, Sendable, Codable { case hlgauss, mse }
-/// A two-state switch written `on`/`off` on the command line.
-public enum Switch: String, CaseIterable, Sendable, Codable { case on, off }
 /// Which split picks the best checkpoint.
 public enum SelectionSplit: String, CaseIterable, Sendable, Codable { case train, test }
 
-/// Every setting of a training run. Flags and config-file keys share names (`--batch` = "batch").
+/// Every setting of a training run. Flags and config-file keys share names (`--batch` = "batch");
+/// `TrainConfig.settings` is the table that parses, prints, saves and checks them.
 ///
 /// Defaults follow spec §6 (og-marl's Oryx config) except `steps` and the evaluation cadence,
 /// which are sized for a laptop-scale run; set them as the paper does for comparable numbers.
 public struct TrainConfig: Sendable, Equatable {
     public var env: EnvironmentKind = .lbf
-    public var algo: Algorithm = .oryx
     public var data = "data"
     /// `train`, `test`, or a comma-separated list of task ids.
     public var tasks = "train"
@@ -32,22 +30,19 @@ public struct TrainConfig: Sendable, Equatable {
     public var out = "runs/run"
     public var lr: Double = 3e-4
     public var weightDecay: Double = 0
-    public var gamma: Double = 0.99
     public var tau: Double = 0.005
     public var maxGradNorm: Double = 10
-    public var valueTemperature: Double = 1_000
-    public var policyTemperature: Double = 0.1
-    public var criticCoef: Double = 1
-    public var cqlWeight: Double = 3
+    /// The loss and its hyperparameters (`algo`, `gamma`, temperatures, weights, `masking`). The
+    /// trainer fills in what comes from the run itself: the task count and the HL-Gauss support.
+    public var loss = LossConfig(kind: .oryx)
     public var value: ValueLoss = .hlgauss
     public var bins = 51
     /// HL-Gauss support; NaN = from the datasets' return-to-go range, padded by 10 %.
     public var vmin: Double = .nan
     public var vmax: Double = .nan
     public var batching: BatchingMode = .balanced
-    public var agentShuffle: Switch = .on
-    /// off: absent agent slots leak into retention and count in the losses (spec §7 "no masking" ablation).
-    public var masking: Switch = .on
+    /// Shuffle the agent slots of every window each update (spec §7.3).
+    public var shufflesAgents = true
     public var logEvery = 20
     public var evalEvery = 500
     public var checkpointEvery = 500
@@ -59,150 +54,86 @@ public struct TrainConfig: Sendable, Equatable {
 
     public init() {}
 
-    /// Names of all settings, in the order they are printed and saved.
-    public static let keys = [
-        "env", "algo", "data", "tasks", "embed", "heads", "blocks", "batch", "chunk", "steps", "seed", "out", "lr",
-        "weight-decay", "gamma", "tau", "max-grad-norm", "value-temperature", "policy-temperature", "critic-coef",
-        "cql-weight", "value", "bins", "vmin", "vmax", "batching", "agent-shuffle", "masking", "log-every",
-        "eval-every", "checkpoint-every", "eval-episodes", "final-eval-episodes", "select-by", "checksum-every",
-        "blas-threads",
+    /// Every setting, in the order they are printed and saved.
+    public static let settings: [TrainSetting] = [
+        .choice("env", \.env, "Environment.", resumable: false),
+        .choice("algo", \.loss.kind, "Loss: MT Oryx, MT CQL-Sable or MT BC-Sable."),
+        .text("data", \.data, "Dataset directory (holds <env>/<task>.mtds from `mtrl-dist collect`).", placeholder: "DIR"),
+        .text("tasks", \.tasks, "train, test, or comma-separated task ids.", placeholder: "LIST"),
+        .integer("embed", \.embed, ModelConfig.embeddingRange, "Embedding size E."),
+        .integer("heads", \.heads, ModelConfig.headRange, "Retention heads H (E/H divisible by H)."),
+        .integer("blocks", \.blocks, ModelConfig.blockRange, "Encoder/decoder blocks."),
+        .integer("batch", \.batch, 1...65_536, "Minibatch size B (windows per update, all ranks together)."),
+        .integer("chunk", \.chunk, 2...1_000, "Window length T in timesteps."),
+        .integer("steps", \.steps, 0...100_000_000, "Number of updates.", resumable: true),
+        .integer("seed", \.seed, 0...Int(Int32.max), "Seed of init, sampling, evaluation."),
+        .text("out", \.out, "Run directory (config, metrics, checkpoints, final.json).", placeholder: "RUN_DIR", resumable: true),
+        .number("lr", \.lr, 0...1, "Adam learning rate."),
+        .number("weight-decay", \.weightDecay, 0...1, "Decoupled weight decay."),
+        .number("gamma", \.loss.gamma, 0...1, "Discount."),
+        .number("tau", \.tau, 0...1, "Polyak rate of the target network."),
+        .number("max-grad-norm", \.maxGradNorm, 1e-12...1e12, "Global-norm gradient clipping."),
+        .number("value-temperature", \.loss.valueTemperature, 1e-9...1e12, "ICQ α_v."),
+        .number("policy-temperature", \.loss.policyTemperature, 1e-9...1e12, "ICQ α_π."),
+        .number("critic-coef", \.loss.criticCoefficient, 0...1e6, "Critic loss weight c_Q."),
+        .number("cql-weight", \.loss.cqlWeight, 0...1e6, "CQL penalty weight."),
+        .choice("value", \.value, "Critic: hlgauss (classification) or mse."),
+        .integer("bins", \.bins, 2...1_024, "HL-Gauss bins K."),
+        .number("vmin", \.vmin, -1e9...1e9, "HL-Gauss support minimum (auto: the data's return-to-go range + 10%).", auto: true),
+        .number("vmax", \.vmax, -1e9...1e9, "HL-Gauss support maximum (auto: as vmin).", auto: true),
+        .choice("batching", \.batching, "How the batch is shared among tasks."),
+        .onOff("agent-shuffle", \.shufflesAgents, "Shuffle agent slots each update."),
+        .onOff("masking", \.loss.masksAbsentAgents, "Mask padded agents out of retention and losses."),
+        .integer("log-every", \.logEvery, 1...1_000_000, "Updates between progress lines and metric rows.", resumable: true),
+        .integer("eval-every", \.evalEvery, 0...100_000_000, "Updates between evaluations (0 = none).", resumable: true),
+        .integer("checkpoint-every", \.checkpointEvery, 0...100_000_000, "Updates between checkpoints (0 = only at the end).",
+                 resumable: true),
+        .integer("eval-episodes", \.evalEpisodes, 0...1_000_000, "Episodes per task at periodic evaluations.", resumable: true),
+        .integer("final-eval-episodes", \.finalEvalEpisodes, 0...1_000_000,
+                 "Episodes per task for the final evaluation of the best parameters (the latest with --eval-every 0).",
+                 resumable: true),
+        .choice("select-by", \.selectBy, "Split whose mean normalised return picks the best checkpoint.", resumable: true),
+        .integer("checksum-every", \.checksumEvery, 0...100_000_000, "Updates between cross-rank parameter checksums (0 = never).",
+                 resumable: true),
+        .integer("blas-threads", \.blasThreads, 1...256,
+                 "Compute threads per rank (matrix products and kernels; OpenBLAS itself runs single-threaded).", resumable: true),
     ]
 
-    /// Sets one setting from text. - Throws: `ConfigError` naming the key, the value and what is allowed.
-    public mutating func set(_ key: String, _ text: String) throws {
-        func int(_ range: ClosedRange<Int>) throws -> Int {
-            guard let v = Int(text), range.contains(v) else { throw ConfigError.badValue(key, text, "an integer in \(range.lowerBound)...\(range.upperBound)") }
-            return v
+    /// The setting named `key`. - Throws: `ConfigError.unknownKey` with the closest key.
+    public static func setting(_ key: String) throws -> TrainSetting {
+        guard let setting = settings.first(where: { $0.key == key }) else {
+            throw ConfigError.unknownKey(key, OptionParser.closest(to: key, in: settings.map(\.key)))
         }
-        func real(_ range: ClosedRange<Double>) throws -> Double {
-            guard let v = Double(text), v.isFinite, range.contains(v) else { throw ConfigError.badValue(key, text, "a number in \(range.lowerBound)...\(range.upperBound)") }
-            return v
-        }
-        func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type) throws -> E where E.RawValue == String {
-            guard let v = E(rawValue: text) else { throw ConfigError.badValue(key, text, "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")) }
-            return v
-        }
-        switch key {
-        case "env": env = try choice(EnvironmentKind.self)
-        case "algo": algo = try choice(Algorithm.self)
-        case "data": data = text
-        case "tasks": tasks = text
-        case "embed": embed = try int(4...4096)
-        case "heads": heads = try int(1...64)
-        case "blocks": blocks = try int(1...16)
-        case "batch": batch = try int(1...65_536)
-        case "chunk": chunk = try int(2...1_000)
-        case "steps": steps = try int(0...100_000_000)
-        case "seed": seed = try int(0...Int(Int32.max))
-        case "out": out = text
-        case "lr": lr = try real(0...1)
-        case "weight-decay": weightDecay = try real(0...1)
-        case "gamma": gamma = try real(0...1)
-        case "tau": tau = try real(0...1)
-        case "max-grad-norm": maxGradNorm = try real(1e-12...1e12)
-        case "value-temperature": valueTemperature = try real(1e-9...1e12)
-        case "policy-temperature": policyTemperature = try real(1e-9...1e12)
-        case "critic-coef": criticCoef = try real(0...1e6)
-        case "cql-weight": cqlWeight = try real(0...1e6)
-        case "value": value = try choice(ValueLoss.self)
-        case "bins": bins = try int(2...1_024)
-        case "vmin": vmin = try real(-1e9...1e9)
-        case "vmax": vmax = try real(-1e9...1e9)
-        case "batching": batching = try batchingMode(text)
-        case "agent-shuffle": agentShuffle = try choice(Switch.self)
-        case "masking": masking = try choice(Switch.self)
-        case "log-every": logEvery = try int(1...1_000_000)
-        case "eval-every": evalEvery = try int(0...100_000_000)
-        case "checkpoint-every": checkpointEvery = try int(0...100_000_000)
-        case "eval-episodes": evalEpisodes = try int(0...1_000_000)
-        case "final-eval-episodes": finalEvalEpisodes = try int(0...1_000_000)
-        case "select-by": selectBy = try choice(SelectionSplit.self)
-        case "checksum-every": checksumEvery = try int(0...100_000_000)
-        case "blas-threads": blasThreads = try int(1...256)
-        default:
-            let suggestion = OptionParser.closest(to: key, in: Self.keys)
-            throw ConfigError.unknownKey(key, suggestion)
-        }
+        return setting
     }
+
+    /// Sets one setting from text. - Throws: `ConfigError` naming the key, the value and what is allowed.
+    public mutating func set(_ key: String, _ text: String) throws { try Self.setting(key).set(text, in: &self) }
 
     /// The setting `key` as text (inverse of `set`).
-    public func value(of key: String) -> String {
-        switch key {
-        case "env": env.rawValue
-        case "algo": algo.rawValue
-        case "data": data
-        case "tasks": tasks
-        case "embed": "\(embed)"
-        case "heads": "\(heads)"
-        case "blocks": "\(blocks)"
-        case "batch": "\(batch)"
-        case "chunk": "\(chunk)"
-        case "steps": "\(steps)"
-        case "seed": "\(seed)"
-        case "out": out
-        case "lr": "\(lr)"
-        case "weight-decay": "\(weightDecay)"
-        case "gamma": "\(gamma)"
-        case "tau": "\(tau)"
-        case "max-grad-norm": "\(maxGradNorm)"
-        case "value-temperature": "\(valueTemperature)"
-        case "policy-temperature": "\(policyTemperature)"
-        case "critic-coef": "\(criticCoef)"
-        case "cql-weight": "\(cqlWeight)"
-        case "value": value.rawValue
-        case "bins": "\(bins)"
-        case "vmin": vmin.isNaN ? "auto" : "\(vmin)"
-        case "vmax": vmax.isNaN ? "auto" : "\(vmax)"
-        case "batching": Self.batchingNames[batching]!
-        case "agent-shuffle": agentShuffle.rawValue
-        case "masking": masking.rawValue
-        case "log-every": "\(logEvery)"
-        case "eval-every": "\(evalEvery)"
-        case "checkpoint-every": "\(checkpointEvery)"
-        case "eval-episodes": "\(evalEpisodes)"
-        case "final-eval-episodes": "\(finalEvalEpisodes)"
-        case "select-by": selectBy.rawValue
-        case "checksum-every": "\(checksumEvery)"
-        case "blas-threads": "\(blasThreads)"
-        default: preconditionFailure("TrainConfig has no key \(key)")
-        }
-    }
-
-    /// Command-line names of the batching modes.
-    static let batchingNames: [BatchingMode: String] = [.balanced: "balanced", .proportional: "proportional", .singleTask: "single-task"]
-
-    private func batchingMode(_ text: String) throws -> BatchingMode {
-        guard let mode = Self.batchingNames.first(where: { $0.value == text })?.key else {
-            throw ConfigError.badValue("batching", text, "one of balanced, proportional, single-task")
-        }
-        return mode
-    }
+    public func value(of key: String) throws -> String { try Self.setting(key).value(in: self) }
 
     /// Checks relations between settings. - Throws: `ConfigError.inconsistent`.
     public func validate() throws {
-        guard embed % heads == 0 else { throw ConfigError.inconsistent("embed \(embed) is not divisible by heads \(heads)") }
-        guard (embed / heads) % heads == 0 else {
-            throw ConfigError.inconsistent("head size \(embed / heads) must be divisible by heads \(heads) (GroupNorm, spec §2.4)")
+        do { try ModelConfig.checkShape(embedding: embed, heads: heads, blocks: blocks) } catch {
+            throw ConfigError.inconsistent("\(error)")
         }
         if !vmin.isNaN && !vmax.isNaN && vmin >= vmax { throw ConfigError.inconsistent("vmin \(vmin) must be below vmax \(vmax)") }
     }
 
-    /// Settings as `key = value` lines (printed at start, saved in the run directory).
-    public var resolvedText: String { Self.keys.map { "\($0) = \(value(of: $0))" }.joined(separator: "\n") }
+    /// Settings as `key = value` lines (printed at start, compared across ranks).
+    public var resolvedText: String { Self.settings.map { "\($0.key) = \($0.value(in: self))" }.joined(separator: "\n") }
 
     /// Settings as a JSON object of strings (config.json; readable back by `load(file:)`).
     public var json: String {
-        let body = Self.keys.map { "  \"\($0)\": \"\(value(of: $0).replacingOccurrences(of: "\"", with: "\\\""))\"" }
+        let body = Self.settings.map { "  \"\($0.key)\": \"\($0.value(in: self).replacingOccurrences(of: "\"", with: "\\\""))\"" }
         return "{\n" + body.joined(separator: ",\n") + "\n}\n"
     }
 
-    /// Settings a resumed run must share with the run it continues (the rest, e.g. `steps` or the
-    /// evaluation cadence, may change on resume).
-    public static let resumeInvariantKeys = [
-        "env", "algo", "data", "tasks", "embed", "heads", "blocks", "batch", "chunk", "seed", "lr", "weight-decay", "gamma",
-        "tau", "max-grad-norm", "value-temperature", "policy-temperature", "critic-coef", "cql-weight", "value", "bins",
-        "vmin", "vmax", "batching", "agent-shuffle", "masking",
-    ]
+    /// The first setting a resumed run may not change that differs between `self` and `saved`.
+    public func resumeConflict(with saved: TrainConfig) -> String? {
+        Self.settings.first { !$0.mayChangeOnResume && $0.value(in: self) != $0.value(in: saved) }?.key
+    }
 
     /// Applies the settings of a JSON config file (keys as the flags, values strings or numbers).
     /// - Throws: `ConfigError` for unreadable files, non-objects, unknown keys and bad values.
@@ -224,7 +155,6 @@ public struct TrainConfig: Sendable, Equatable {
             case let n as NSNumber: text = n.stringValue
             default: throw ConfigError.badValue(key, "\(raw)", "a string or a number (in \(path))")
             }
-            if (key == "vmin" || key == "vmax") && text == "auto" { if key == "vmin" { vmin = .nan } else { vmax = .nan }; continue }
             try set(key, text)
         }
     }

@@ -21,18 +21,17 @@ extension Trainer {
         try checkpoint.write(to: run.bestCheckpoint)
     }
 
-    /// Loads `latest.ckpt` (every rank reads the same file) and checks it matches this run.
+    /// Loads `latest.ckpt` (every rank reads the same file) and checks it matches this run; the best
+    /// parameters come from `best.ckpt`, which must exist once an evaluation has chosen them.
     func restore() throws {
-        let checkpoint = try Checkpoint.read(from: run.latestCheckpoint)
+        let checkpoint = try run.readCheckpoint(.latest)
         let count = layout.arena.totalCount
         guard checkpoint.parameters.count == count, checkpoint.firstMoment.count == count, checkpoint.secondMoment.count == count,
               checkpoint.target.count == (engine.target == nil ? 0 : count)
         else { throw CheckpointError.layoutMismatch(run.latestCheckpoint, expected: count, found: checkpoint.parameters.count) }
         var saved = TrainConfig()
         try saved.loadJSON(text: checkpoint.configJSON, source: run.latestCheckpoint)
-        for key in TrainConfig.resumeInvariantKeys where saved.value(of: key) != config.value(of: key) {
-            throw RunDirectoryError.configMismatch(run.path, key)
-        }
+        if let key = config.resumeConflict(with: saved) { throw RunDirectoryError.configMismatch(run.path, key) }
         engine.online.buffer.copy(from: checkpoint.parameters)
         engine.target?.buffer.copy(from: checkpoint.target)
         engine.optimizer.firstMoment.copy(from: checkpoint.firstMoment)
@@ -41,10 +40,9 @@ extension Trainer {
         startUpdate = checkpoint.update
         bestScore = checkpoint.bestScore
         bestUpdate = checkpoint.bestUpdate
-        if FileManager.default.fileExists(atPath: run.bestCheckpoint), bestUpdate >= 0 {
-            bestParameters = try Checkpoint.read(from: run.bestCheckpoint).parameters
-        } else {
-            bestParameters = checkpoint.parameters
+        bestParameters = bestUpdate >= 0 ? try run.readCheckpoint(.best).parameters : checkpoint.parameters
+        guard bestParameters.count == count else {
+            throw CheckpointError.layoutMismatch(run.bestCheckpoint, expected: count, found: bestParameters.count)
         }
         say("resumed \(run.path) at update \(startUpdate) (best so far: update \(bestUpdate))")
     }

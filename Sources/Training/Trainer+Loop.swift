@@ -1,6 +1,7 @@
 import BinaryFormat
 import Distributed
 import Foundation
+import Losses
 import TensorCore
 
 /// How a call of `Trainer.train` ended.
@@ -20,7 +21,7 @@ extension Trainer {
     public func train(dumpGradientPath: String? = nil) throws -> TrainingOutcome {
         SignalFlag.install()
         let start = DispatchTime.now().uptimeNanoseconds
-        say("mtrl-dist train: \(config.algo.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
+        say("mtrl-dist train: \(config.loss.kind.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
             + "\(rankCount) rank(s)\(rankCount != communicator.size ? " simulated in one process" : ""), "
             + "\(parameterCount) parameters, D_o \(tasks.inputSize) (N_max \(tasks.agentSlots))")
         say(MachineInfo.current().summary)
@@ -76,20 +77,19 @@ extension Trainer {
         return flag[0] > 0
     }
 
-    func logUpdate(_ update: Int, losses: UpdateLosses, gradientNorm: Double, tokensPerSecond: Double, elapsed: Double) throws {
-        let perTask = tasks.training.indices.map { losses.critic[$0] * config.criticCoef + losses.policy[$0] + losses.conservative[$0] * config.cqlWeight }
+    func logUpdate(_ update: Int, losses: LossReport, gradientNorm: Double, tokensPerSecond: Double, elapsed: Double) throws {
+        let perTask = tasks.training.indices.map {
+            losses.taskTotal($0, criticCoefficient: Double(config.loss.criticCoefficient), cqlWeight: Double(config.loss.cqlWeight))
+        }
         let remaining = Double(config.steps - update) * elapsed / Double(max(1, update - startUpdate))
-        let critic = losses.critic.reduce(0, +) / Double(tasks.training.count)
-        let policy = losses.policy.reduce(0, +) / Double(tasks.training.count)
-        let conservative = losses.conservative.reduce(0, +) / Double(tasks.training.count)
         say(String(format: "update %d/%d  loss %.4f  critic %.4f  policy %.4f  cql %.4f  acc %.3f  |g| %.3f  %.0f agent-tokens/s  ETA %@",
-                   update, config.steps, losses.total, critic, policy, conservative, losses.actionAccuracy, gradientNorm, tokensPerSecond,
-                   Trainer.duration(remaining))
+                   update, config.steps, losses.total, losses.criticMean, losses.policyMean, losses.conservativeMean,
+                   losses.actionAccuracy, gradientNorm, tokensPerSecond, Trainer.duration(remaining))
             + "\n  per-task loss: " + zip(tasks.training, perTask).map { "\($0.id) \(String(format: "%.3f", $1))" }.joined(separator: ", "))
         var fields: [(String, MetricValue)] = [
-            ("update", .number(Double(update))), ("loss", .number(losses.total)), ("critic", .number(critic)),
-            ("policy", .number(policy)), ("cql", .number(conservative)), ("action_accuracy", .number(losses.actionAccuracy)),
-            ("grad_norm", .number(gradientNorm)),
+            ("update", .number(Double(update))), ("loss", .number(losses.total)), ("critic", .number(losses.criticMean)),
+            ("policy", .number(losses.policyMean)), ("cql", .number(losses.conservativeMean)),
+            ("action_accuracy", .number(losses.actionAccuracy)), ("grad_norm", .number(gradientNorm)),
             ("agent_tokens_per_s", .number(tokensPerSecond)), ("elapsed_s", .number(elapsed)),
         ]
         for (task, value) in zip(tasks.training, perTask) { fields.append(("loss/\(task.id)", .number(value))) }

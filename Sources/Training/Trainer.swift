@@ -9,14 +9,12 @@ import TensorCore
 /// The multi-task trainer behind `mtrl-dist train` (issue #7): set-up, the update loop, metrics,
 /// checkpoints, periodic and final evaluation. Every rank runs it; only rank 0 writes files and prints.
 public final class Trainer {
+    /// The run's settings with the HL-Gauss support resolved from the data (what config.json holds).
     public let config: TrainConfig
     public let run: RunDirectory
     let communicator: any Communicator
-    let tasks: TrainingTasks
-    let layout: SableLayout
-    let binCenters: [Float]
+    let evaluation: RunEvaluation
     let engine: UpdateEngine
-    let evaluator: Evaluator
     let log: MetricsLog?
     let rankCount: Int
     var startUpdate = 0
@@ -24,96 +22,91 @@ public final class Trainer {
     var bestUpdate = -1
     var bestParameters: [Float]
 
+    var tasks: TrainingTasks { evaluation.tasks }
+    var layout: SableLayout { evaluation.layout }
+
     /// Builds the run: tasks, datasets, model, sampler; loads the checkpoint when resuming.
+    /// Nothing in the run directory changes before a resume has been accepted.
     /// - Parameters:
     ///   - simulatedRanks: run this many ranks' work in this one process (`--simulate-ranks`); the
     ///     communicator must then be single-process.
     ///   - resume: continue the run in `config.out` from its latest checkpoint.
-    public init(config: TrainConfig, communicator: any Communicator, simulatedRanks: Int? = nil, resume: Bool = false) throws {
-        try config.validate()
-        self.config = config
+    public init(config settings: TrainConfig, communicator: any Communicator, simulatedRanks: Int? = nil, resume: Bool = false) throws {
+        try settings.validate()
         self.communicator = communicator
-        run = RunDirectory(path: config.out)
+        run = RunDirectory(path: settings.out)
         rankCount = simulatedRanks ?? communicator.size
-        try communicator.checkIdentical(text: config.resolvedText)
-        tasks = try TrainingTasks(kind: config.env, selection: config.tasks)
-        let datasets = try tasks.openDatasets(directory: config.data)
-        let references = try Trainer.referenceReturns(config: config, tasks: tasks, datasets: datasets)
+        try communicator.checkIdentical(text: settings.resolvedText)
+        let tasks = try TrainingTasks(kind: settings.env, selection: settings.tasks)
+        let datasets = try tasks.openDatasets(directory: settings.data)
+        config = Trainer.resolvingSupport(settings, datasets: datasets)
+        evaluation = try RunEvaluation(config: config, references: try Trainer.referenceReturns(config: config, tasks: tasks, datasets: datasets))
 
-        let hlGauss = config.value == .hlgauss ? Trainer.support(config: config, datasets: datasets) : nil
-        binCenters = hlGauss?.centers ?? []
-        let modelConfig = ModelConfig(
-            embedding: config.embed, heads: config.heads, blocks: config.blocks, inputSize: tasks.inputSize,
-            actionCount: tasks.actionCount, qBins: hlGauss?.binCount ?? 1, decayScaling: 0.5, hasQHead: config.algo != .bc,
-            paddingMode: config.masking == .on ? .inert : .naive)
-        try modelConfig.validate()
-        layout = SableLayout(config: modelConfig)
+        let layout = evaluation.layout
         var initRandom = RandomStream(seed: UInt64(config.seed)).derived("init")
         let online = SableInitializer.parameters(for: layout, random: &initRandom)
         try online.buffer.withUnsafeMutableBufferPointer { try communicator.broadcast($0, root: 0) }
-        let target: ParameterArena? = config.algo == .bc ? nil : ParameterArena(layout: layout.arena)
+        let target: ParameterArena? = config.loss.kind.usesTargetNetwork ? ParameterArena(layout: layout.arena) : nil
         target?.copy(from: online)
 
         let sampler = try TaskBalancedSampler(datasets: datasets, configuration: SamplerConfiguration(
             timeSteps: config.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
-            shuffle: config.agentShuffle == .on ? .perUpdate : .off, seed: UInt64(config.seed)))
+            shuffle: config.shufflesAgents ? .perUpdate : .off, seed: UInt64(config.seed)))
         // Sized for the most windows this process's rank(s) can draw, not the whole batch.
         let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
-        let ranks = rankCount, costs = tasks.costs
+        let ranks = rankCount, costs = tasks.costs, batch = config.batch, balanced = config.batching == .balanced
         let localBatch = shares.map {
-            TaskSharding.maxEntries(forRank: $0, rankCount: ranks, batchSize: config.batch,
-                                    balanced: config.batching == .balanced, costs: costs)
+            TaskSharding.maxEntries(forRank: $0, rankCount: ranks, batchSize: batch, balanced: balanced, costs: costs)
         }.max()!
         let network = SableNetwork(layout: layout, maxBatch: max(1, localBatch), timeSteps: config.chunk,
-                                   agentSlots: tasks.agentSlots, binCenters: binCenters)
-        var lossConfig = LossConfig(kind: LossKind(rawValue: config.algo.rawValue)!, taskCount: tasks.training.count)
-        lossConfig.gamma = Float(config.gamma)
-        lossConfig.criticCoefficient = Float(config.criticCoef)
-        lossConfig.valueTemperature = Float(config.valueTemperature)
-        lossConfig.policyTemperature = Float(config.policyTemperature)
-        lossConfig.cqlWeight = Float(config.cqlWeight)
-        if let hlGauss { lossConfig.valueMin = hlGauss.valueMin; lossConfig.valueMax = hlGauss.valueMax }
-        lossConfig.masksAbsentAgents = config.masking == .on
+                                   agentSlots: tasks.agentSlots, binCenters: evaluation.binCenters)
+        var lossConfig = config.loss
+        lossConfig.taskCount = tasks.training.count
+        if config.value == .hlgauss { lossConfig.valueMin = config.vmin; lossConfig.valueMax = config.vmax }
         let optimizer = AdamOptimizer(parameterCount: layout.arena.totalCount, settings: .init(
             learningRate: Float(config.lr), weightDecay: Float(config.weightDecay)))
         engine = UpdateEngine(
             sampler: sampler, loss: SableLoss(network: network, config: lossConfig), online: online, target: target,
             optimizer: optimizer, communicator: communicator, shares: shares, rankCount: rankCount, batchSize: config.batch,
-            batching: config.batching, seed: UInt64(config.seed), costs: tasks.costs, maxGradNorm: Float(config.maxGradNorm),
-            tau: Float(config.tau))
-        evaluator = Evaluator(layout: layout, binCenters: binCenters, selection: config.algo == .cql ? .greedyQ : .sample,
-                              tasks: tasks, references: references, seed: UInt64(config.seed))
+            batching: config.batching, costs: tasks.costs, maxGradNorm: Float(config.maxGradNorm), tau: Float(config.tau))
         bestParameters = online.buffer.toArray()
-        if communicator.rank == 0 {
-            if resume { guard run.hasCheckpoint else { throw RunDirectoryError.missingCheckpoint(run.path) } } else {
-                try run.createForNewRun()
-            }
-            try AtomicFile.write(Array(config.json.utf8), to: run.configFile)
-            log = MetricsLog(directory: run.url)
-        } else {
-            log = nil
+        log = communicator.rank == 0 ? MetricsLog(directory: run.url) : nil  // opens its files on the first write
+        if resume {
+            if communicator.rank == 0 { guard run.hasCheckpoint else { throw RunDirectoryError.missingCheckpoint(run.path) } }
+            try restore()
+        } else if communicator.rank == 0 {
+            try run.createForNewRun()
         }
-        if resume { try restore() }
+        if communicator.rank == 0 {
+            try AtomicFile.write(Array(config.json.utf8), to: run.configFile)
+            try evaluation.normaliser.references.write(path: run.referenceReturns)
+        }
     }
 
     /// Number of parameters of the online network.
     public var parameterCount: Int { layout.arena.parameterCount }
 
-    /// HL-Gauss support: the configured one, or the datasets' return-to-go range padded by 10 % (spec §5).
-    static func support(config: TrainConfig, datasets: [DatasetFile]) -> HLGauss {
+    /// `settings` with an `auto` HL-Gauss bound replaced by the datasets' return-to-go range padded
+    /// by 10 % (spec §5), so config.json and checkpoints record the support the network uses.
+    static func resolvingSupport(_ settings: TrainConfig, datasets: [DatasetFile]) -> TrainConfig {
+        guard settings.value == .hlgauss, settings.vmin.isNaN || settings.vmax.isNaN else { return settings }
         let observed = ReturnToGoSupport(datasets: datasets, padding: 0.1)
-        return HLGauss(valueMin: config.vmin.isNaN ? observed.minimum : config.vmin,
-                       valueMax: config.vmax.isNaN ? observed.maximum : config.vmax, binCount: config.bins)
+        var resolved = settings
+        if resolved.vmin.isNaN { resolved.vmin = observed.minimum }
+        if resolved.vmax.isNaN { resolved.vmax = observed.maximum }
+        return resolved
     }
 
     /// Reference returns of every evaluated task: the environment's table, else the training datasets.
     static func referenceReturns(config: TrainConfig, tasks: TrainingTasks, datasets: [DatasetFile]) throws -> ReferenceReturnTable {
         let path = ReferenceReturnTable.path(dataDirectory: config.data, environment: config.env.rawValue)
-        var table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
-        for (task, dataset) in zip(tasks.training, datasets) where table.returns[task.id] == nil {
-            table.returns[task.id] = dataset.metadata.referenceReturn
+        let table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
+        var run = ReferenceReturnTable()
+        for task in tasks.training + tasks.heldOut { run.returns[task.id] = table.returns[task.id] }
+        for (task, dataset) in zip(tasks.training, datasets) where run.returns[task.id] == nil {
+            run.returns[task.id] = dataset.metadata.referenceReturn
         }
-        return table
+        return run
     }
 
     /// Prints on rank 0 only.

@@ -31,7 +31,6 @@ public final class UpdateEngine {
     let rankCount: Int
     let batchSize: Int
     let batching: BatchingMode
-    let seed: UInt64
     let costs: [Double]
     let maxGradNorm: Float
     let tau: Float
@@ -42,7 +41,7 @@ public final class UpdateEngine {
 
     public init(sampler: TaskBalancedSampler, loss: SableLoss, online: ParameterArena, target: ParameterArena?,
                 optimizer: AdamOptimizer, communicator: any Communicator, shares: [Int], rankCount: Int, batchSize: Int,
-                batching: BatchingMode, seed: UInt64, costs: [Double], maxGradNorm: Float, tau: Float) {
+                batching: BatchingMode, costs: [Double], maxGradNorm: Float, tau: Float) {
         self.sampler = sampler
         self.loss = loss
         self.online = online
@@ -53,7 +52,6 @@ public final class UpdateEngine {
         self.rankCount = rankCount
         self.batchSize = batchSize
         self.batching = batching
-        self.seed = seed
         self.costs = costs
         self.maxGradNorm = maxGradNorm
         self.tau = tau
@@ -82,7 +80,7 @@ public final class UpdateEngine {
 
     /// Computes the all-reduced gradient of update `update` into `gradients` and returns the loss
     /// report summed over ranks. Does not step the optimiser (see `apply`).
-    public func computeGradients(update: Int) throws -> UpdateLosses {
+    public func computeGradients(update: Int) throws -> LossReport {
         let local = shares.map { batch(update: update, rank: $0) }
         let m = loss.config.taskCount
         var counts = [Double](repeating: 0, count: 3 * m)
@@ -92,7 +90,7 @@ public final class UpdateEngine {
 
         var maxima: [Float] = []
         var sums: [Float] = []
-        let needsICQ = loss.config.kind == .oryx
+        let needsICQ = loss.config.kind.usesICQStatistics
         if needsICQ {
             maxima = [Float](repeating: -.infinity, count: 2 * loss.icqGroupCount * loss.network.timeSteps * loss.network.agentSlots)
             for b in local.compactMap({ $0 }) {
@@ -110,22 +108,21 @@ public final class UpdateEngine {
         }
 
         gradients.zero()
-        var pieces = [Double](repeating: 0, count: 3 * m + 3)
+        var summed = [Double](repeating: 0, count: 3 * m + 6)
         for b in local.compactMap({ $0 }) {
             if !needsICQ || shares.count > 1 { forward(b) }
-            let matches = Double(loss.actionMatches(batch: b))
-            let report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
+            let matches = loss.actionMatches(batch: b)
+            var report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
                                        parameters: online, gradients: gradients)
-            let realAgents = b.agentMask.reduce(0) { $0 + Double($1) }
-            add(&pieces, report.critic + report.policy + report.conservative + [report.total, realAgents * Double(b.timeSteps), matches])
+            report.agentTokens = Int(b.agentMask.reduce(0) { $0 + Double($1) }) * b.timeSteps
+            report.actionMatches = matches
+            add(&summed, report.flattened)
         }
         let start = DispatchTime.now().uptimeNanoseconds
         try gradients.buffer.withUnsafeMutableBufferPointer { try reducer.allReduce($0) }
         lastAllReduceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        try communicator.allReduceSum(&pieces)
-        return UpdateLosses(critic: Array(pieces[0..<m]), policy: Array(pieces[m..<(2 * m)]),
-                            conservative: Array(pieces[(2 * m)..<(3 * m)]), total: pieces[3 * m],
-                            agentTokens: Int(pieces[3 * m + 1]), actionMatches: Int(pieces[3 * m + 2]))
+        try communicator.allReduceSum(&summed)
+        return LossReport(flattened: summed, taskCount: m)
     }
 
     /// Clips the summed gradient, steps Adam, then moves the target network (spec §4.1 step 6, P14, P18).
@@ -139,26 +136,11 @@ public final class UpdateEngine {
     }
 
     private func forward(_ batch: AgentBatch) {
-        loss.forward(batch: batch, online: online, target: loss.config.kind == .bc ? nil : target)
+        loss.forward(batch: batch, online: online, target: target)
     }
 
     private func add<T: FloatingPoint>(_ total: inout [T], _ part: [T]) {
         precondition(total.count == part.count, "reduction sizes differ: \(total.count) vs \(part.count)")
         for k in total.indices { total[k] += part[k] }
     }
-}
-
-/// Loss values of one update, summed over ranks (spec §4.4: per-task means, Eq. 1 total).
-public struct UpdateLosses: Sendable {
-    public var critic: [Double]
-    public var policy: [Double]
-    public var conservative: [Double]
-    public var total: Double
-    /// Valid agent-tokens of the whole minibatch (policy mask m: B·T·n summed over samples).
-    public var agentTokens: Int
-    /// Of those, tokens whose greedy action (before this update) is the dataset action.
-    public var actionMatches: Int
-
-    /// actionMatches / agentTokens: how often the policy picks the dataset's action.
-    public var actionAccuracy: Double { agentTokens > 0 ? Double(actionMatches) / Double(agentTokens) : 0 }
 }

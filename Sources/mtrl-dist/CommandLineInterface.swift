@@ -84,8 +84,3 @@ enum CommandLineInterface {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
-
-/// Writes a line to standard error (progress that must not mix with results on stdout).
-func printDiagnostic(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
-}

@@ -37,16 +37,11 @@ enum CollectCommand: Command {
         let seed = UInt64(try options.int("seed", in: 0...Int.max) ?? 0)
         let referenceEpisodes = try options.int("reference-episodes", in: 0...1_000_000) ?? 100
         let out = try options.requiredString("out")
-        let world = try MPICommunicator.world()
-        do {
+        try withWorld { world in
             try collect(tasks: tasks, episodes: episodes, stages: stages, seed: seed, referenceEpisodes: referenceEpisodes,
                         out: out, world: world)
-            try world.finalize()
-            return 0
-        } catch {
-            if world.size > 1 { world.abort(message: "\(error)") }
-            throw error
         }
+        return 0
     }
 
     static func collect(tasks: [TaskSpec], episodes: Int, stages: Int, seed: UInt64, referenceEpisodes: Int, out: String,

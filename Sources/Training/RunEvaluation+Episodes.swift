@@ -4,67 +4,15 @@ import Foundation
 import Model
 import TensorCore
 
-/// Score of one task at one evaluation.
-public struct TaskScore: Sendable {
-    public let taskID: String
-    public let split: TaskSplit
-    public let episodes: Int
-    public let meanReturn: Double
-    /// meanReturn / reference return (NaN without a reference).
-    public let normalisedReturn: Double
-}
-
-/// Zero-shot evaluation of the acting (recurrent) policy on whole episodes (spec §8).
-///
-/// Episodes of each task are dealt round-robin to ranks (episode e to rank e mod R), each rank
-/// plays its share with batched environments, and returns are summed with one all-reduce.
-/// Inputs per agent: the agent-ID one-hot over N_max slots, then the observation features
-/// zero-padded to the run's feature width; only real agents are fed (padding slots are inert).
-public struct Evaluator {
-    public let layout: SableLayout
-    public let binCenters: [Float]
-    public let selection: ActionSelection
-    public let tasks: TrainingTasks
-    public let references: ReferenceReturnTable
-    public let seed: UInt64
-
-    public init(layout: SableLayout, binCenters: [Float], selection: ActionSelection, tasks: TrainingTasks,
-                references: ReferenceReturnTable, seed: UInt64) {
-        self.layout = layout
-        self.binCenters = binCenters
-        self.selection = selection
-        self.tasks = tasks
-        self.references = references
-        self.seed = seed
-    }
-
-    /// Plays `episodes` episodes of every task in `evaluated` with `parameters`.
-    /// - Parameter round: names this evaluation's random streams (resets and action sampling).
-    public func evaluate(parameters: ParameterArena, evaluated: [TaskSpec], episodes: Int, round: Int,
-                         communicator: any Communicator) throws -> [TaskScore] {
-        var totals = [Double](repeating: 0, count: evaluated.count)
-        for (index, task) in evaluated.enumerated() {
-            let mine = Array(stride(from: communicator.rank, to: episodes, by: communicator.size))
-            if !mine.isEmpty {
-                totals[index] = play(task: task, episodeIndices: mine, parameters: parameters, round: round, taskIndex: index)
-            }
-        }
-        try communicator.allReduceSum(&totals)
-        return evaluated.enumerated().map { index, task in
-            let mean = episodes > 0 ? totals[index] / Double(episodes) : .nan
-            let reference = references.returns[task.id]
-            let normalised = reference.map { $0 != 0 ? mean / $0 : .nan } ?? .nan
-            return TaskScore(taskID: task.id, split: task.split, episodes: episodes, meanReturn: mean, normalisedReturn: normalised)
-        }
-    }
-
+extension RunEvaluation {
     /// Sum of the returns of the given episodes of `task`.
     func play(task: TaskSpec, episodeIndices: [Int], parameters: ParameterArena, round: Int, taskIndex: Int) -> Double {
         let copies = min(episodeIndices.count, 32)
         let n = task.agentCount, width = layout.config.inputSize, a = task.actionCount
         let env = task.makeBatch(copies: copies)
-        let policy = SablePolicy(layout: layout, copies: copies, agents: n, selection: selection, binCenters: binCenters)
-        let root = RandomStream(seed: seed).derived("evaluation", round, taskIndex)
+        let policy = SablePolicy(layout: layout, copies: copies, agents: n, selection: config.loss.kind.actionSelection,
+                                 binCenters: binCenters)
+        let root = RandomStream(seed: UInt64(config.seed)).derived("evaluation", round, taskIndex)
         var random = root.derived("actions", episodeIndices[0])
         var next = 0
         var running = [Int](repeating: -1, count: copies)  // episode index per copy, -1 = idle

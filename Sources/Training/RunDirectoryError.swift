@@ -1,0 +1,26 @@
+/// Run-directory problems.
+public enum RunDirectoryError: Error, CustomStringConvertible {
+    case cannotWrite(String)
+    case notEmpty(String)
+    case missingCheckpoint(String)
+    case missingBest(String)
+    case missingFile(String)
+    case unreadableReport(String, String)
+    case configMismatch(String, String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let p): "cannot write \(p); check permissions and free space."
+        case .notEmpty(let p):
+            "run directory \(p) already holds a run; pass `--resume \(p)` to continue it, or choose another --out."
+        case .missingCheckpoint(let p): "no checkpoint in \(p) (expected \(p)/checkpoints/latest.ckpt)."
+        case .missingBest(let p):
+            "\(p) has no checkpoints/best.ckpt: no periodic evaluation has chosen best parameters (--eval-every 0, or "
+                + "stopped before the first); evaluate the latest parameters with --checkpoint latest."
+        case .missingFile(let p): "\(p) does not exist; is this a run directory written by `mtrl-dist train`?"
+        case let .unreadableReport(p, why): "cannot read \(p) (\(why)); the run did not finish writing it, re-run its final evaluation with `mtrl-dist evaluate`."
+        case let .configMismatch(p, key):
+            "cannot resume \(p): setting '\(key)' differs from the saved run's config.json; resume with the same settings."
+        }
+    }
+}

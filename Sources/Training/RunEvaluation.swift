@@ -1,0 +1,106 @@
+import Datasets
+import Distributed
+import Environments
+import Foundation
+import Losses
+import Model
+import TensorCore
+
+/// Zero-shot evaluation of a run's parameters (spec §8): the run's tasks, its network shape and its
+/// normalisation references, all from the run's resolved settings. The trainer builds one while it
+/// trains; `mtrl-dist evaluate` builds one from a run directory (`init(run:)`) without opening any
+/// dataset, so re-scoring needs only config.json, reference-returns.tsv and a checkpoint.
+///
+/// Episodes of each task are dealt round-robin to ranks (episode e to rank e mod R), each rank
+/// plays its share with batched environments, and returns are summed with one all-reduce.
+/// Inputs per agent: the agent-ID one-hot over N_max slots, then the observation features
+/// zero-padded to the run's feature width; only real agents are fed (padding slots are inert).
+public struct RunEvaluation {
+    /// The run's settings, with the HL-Gauss support resolved.
+    public let config: TrainConfig
+    public let tasks: TrainingTasks
+    public let layout: SableLayout
+    /// HL-Gauss bin centres of the Q head (empty for a scalar or no Q head).
+    public let binCenters: [Float]
+    public let normaliser: ReturnNormaliser
+
+    /// - Throws: `ConfigError` when the HL-Gauss support is still `auto`, task or model errors.
+    public init(config: TrainConfig, references: ReferenceReturnTable) throws {
+        self.config = config
+        tasks = try TrainingTasks(kind: config.env, selection: config.tasks)
+        let usesBins = config.value == .hlgauss
+        if usesBins && (config.vmin.isNaN || config.vmax.isNaN) {
+            throw ConfigError.inconsistent("the HL-Gauss support (vmin, vmax) must be resolved from the data before evaluation")
+        }
+        binCenters = usesBins ? HLGauss(valueMin: config.vmin, valueMax: config.vmax, binCount: config.bins).centers : []
+        let modelConfig = ModelConfig(
+            embedding: config.embed, heads: config.heads, blocks: config.blocks, inputSize: tasks.inputSize,
+            actionCount: tasks.actionCount, qBins: max(1, binCenters.count), decayScaling: 0.5,
+            hasQHead: config.loss.kind.usesQHead, paddingMode: config.loss.masksAbsentAgents ? .inert : .naive)
+        try modelConfig.validate()
+        layout = SableLayout(config: modelConfig)
+        normaliser = ReturnNormaliser(references: references)
+    }
+
+    /// The evaluation of the run in `run`: its config.json and reference-returns.tsv.
+    /// - Throws: `RunDirectoryError.missingFile` naming what is absent, or the files' errors.
+    public init(run: RunDirectory) throws {
+        for file in [run.configFile, run.referenceReturns] where !FileManager.default.fileExists(atPath: file) {
+            throw RunDirectoryError.missingFile(file)
+        }
+        var config = TrainConfig()
+        try config.load(file: run.configFile)
+        try self.init(config: config, references: try ReferenceReturnTable.read(path: run.referenceReturns))
+    }
+
+    /// The parameters of `checkpoint` (read from `file`) in an arena of this run's layout.
+    /// - Throws: `CheckpointError.layoutMismatch` when the checkpoint holds another model.
+    public func parameters(of checkpoint: Checkpoint, file: String) throws -> ParameterArena {
+        let arena = ParameterArena(layout: layout.arena)
+        guard checkpoint.parameters.count == arena.buffer.count else {
+            throw CheckpointError.layoutMismatch(file, expected: arena.buffer.count, found: checkpoint.parameters.count)
+        }
+        arena.buffer.copy(from: checkpoint.parameters)
+        return arena
+    }
+
+    /// The training tasks, then the held-out ones.
+    public var allTasks: [TaskSpec] { tasks.training + tasks.heldOut }
+
+    /// Plays `episodes` episodes of every task in `evaluated` with `parameters`.
+    /// - Parameter round: names this evaluation's random streams (resets and action sampling).
+    public func policyScores(parameters: ParameterArena, evaluated: [TaskSpec], episodes: Int, round: Int,
+                             communicator: any Communicator) throws -> [TaskScore] {
+        var totals = [Double](repeating: 0, count: evaluated.count)
+        for (index, task) in evaluated.enumerated() {
+            let mine = Array(stride(from: communicator.rank, to: episodes, by: communicator.size))
+            if !mine.isEmpty {
+                totals[index] = play(task: task, episodeIndices: mine, parameters: parameters, round: round, taskIndex: index)
+            }
+        }
+        try communicator.allReduceSum(&totals)
+        return scores(evaluated, totals: totals, episodes: episodes)
+    }
+
+    /// The uniformly random legal policy on the same tasks (episodes split across ranks).
+    public func randomScores(evaluated: [TaskSpec], episodes: Int, communicator: any Communicator) throws -> [TaskScore] {
+        var totals = [Double](repeating: 0, count: evaluated.count)
+        let mine = (0..<episodes).filter { $0 % communicator.size == communicator.rank }.count
+        for (index, task) in evaluated.enumerated() where mine > 0 {
+            let stats = EpisodeRunner.run(task: task, episodes: mine, epsilon: 1,
+                                          seed: UInt64(config.seed * 7919 + communicator.rank))
+            totals[index] = stats.returns.reduce(0, +)
+        }
+        try communicator.allReduceSum(&totals)
+        return scores(evaluated, totals: totals, episodes: episodes)
+    }
+
+    private func scores(_ evaluated: [TaskSpec], totals: [Double], episodes: Int) -> [TaskScore] {
+        let trained = Set(tasks.training.map(\.id))
+        return evaluated.enumerated().map { index, task in
+            let mean = episodes > 0 ? totals[index] / Double(episodes) : .nan
+            return TaskScore(taskID: task.id, split: task.split, trained: trained.contains(task.id), episodes: episodes,
+                             meanReturn: mean, normalisedReturn: normaliser.normalised(mean, taskID: task.id))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import OptionParsing
+
+/// One training setting: its key (the `--key` flag and the config-file key), help, what it accepts,
+/// where it lives in `TrainConfig`, and whether a resumed run may change it.
+///
+/// `TrainConfig.settings` is the one table of these; it drives the flags, `--help`, JSON config
+/// files, the resolved config (printed, saved, compared across ranks) and the resume check.
+public struct TrainSetting: @unchecked Sendable {
+    public let key: String
+    public let help: String
+    /// Shown after the flag in `--help` (`--embed N`).
+    public let placeholder: String
+    /// What the setting takes, as help and errors say it: "an integer in 1...64", "one of oryx, cql, bc";
+    /// nil for free text.
+    public let accepted: String?
+    /// Whether `--resume` may give another value (e.g. `steps`); the others must match the saved run.
+    public let mayChangeOnResume: Bool
+    private let read: (TrainConfig) -> String
+    /// Stores the parsed text; false when the text is not accepted.
+    private let write: (inout TrainConfig, String) -> Bool
+
+    /// The setting's value in `config`, as text (`set` reads it back).
+    public func value(in config: TrainConfig) -> String { read(config) }
+
+    /// The default value, as text.
+    public var defaultValue: String { read(TrainConfig()) }
+
+    /// Parses `text` into `config`. - Throws: `ConfigError.badValue` naming the key and what it accepts.
+    public func set(_ text: String, in config: inout TrainConfig) throws {
+        guard write(&config, text) else { throw ConfigError.badValue(key, text, accepted ?? "text") }
+    }
+
+    /// `--help` line: the help text, then what is accepted.
+    public var helpText: String { accepted.map { "\(help) (\($0))" } ?? help }
+
+    /// An integer within `range`.
+    static func integer(_ key: String, _ path: WritableKeyPath<TrainConfig, Int>, _ range: ClosedRange<Int>, _ help: String,
+                        placeholder: String = "N", resumable: Bool = false) -> TrainSetting {
+        TrainSetting(
+            key: key, help: help, placeholder: placeholder,
+            accepted: "an integer in \(range.lowerBound)...\(range.upperBound)", mayChangeOnResume: resumable,
+            read: { "\($0[keyPath: path])" },
+            write: { config, text in
+                guard let v = Int(text), range.contains(v) else { return false }
+                config[keyPath: path] = v
+                return true
+            })
+    }
+
+    /// A finite number within `range`, stored as Double or Float. With `auto`, the text "auto"
+    /// stores NaN (resolved later from the data).
+    static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ key: String, _ path: WritableKeyPath<TrainConfig, F>, _ range: ClosedRange<Double>, _ help: String,
+        auto: Bool = false, resumable: Bool = false
+    ) -> TrainSetting {
+        TrainSetting(
+            key: key, help: help, placeholder: auto ? "X|auto" : "X",
+            accepted: "a number in \(range.lowerBound)...\(range.upperBound)\(auto ? " or auto" : "")", mayChangeOnResume: resumable,
+            read: { config in
+                let v = config[keyPath: path]
+                return v.isNaN ? "auto" : "\(v)"
+            },
+            write: { config, text in
+                if auto && text == "auto" { config[keyPath: path] = .nan; return true }
+                guard let checked = Double(text), checked.isFinite, range.contains(checked), let v = F(text) else { return false }
+                config[keyPath: path] = v
+                return true
+            })
+    }
+
+    /// One of an enum's raw values.
+    static func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ path: WritableKeyPath<TrainConfig, E>, _ help: String,
+                                                           resumable: Bool = false) -> TrainSetting where E.RawValue == String {
+        TrainSetting(
+            key: key, help: help, placeholder: "NAME",
+            accepted: "one of " + E.allCases.map(\.rawValue).joined(separator: ", "), mayChangeOnResume: resumable,
+            read: { $0[keyPath: path].rawValue },
+            write: { config, text in
+                guard let v = E(rawValue: text) else { return false }
+                config[keyPath: path] = v
+                return true
+            })
+    }
+
+    /// A switch written `on` / `off`.
+    static func onOff(_ key: String, _ path: WritableKeyPath<TrainConfig, Bool>, _ help: String) -> TrainSetting {
+        TrainSetting(
+            key: key, help: help, placeholder: "on|off", accepted: "on or off", mayChangeOnResume: false,
+            read: { $0[keyPath: path] ? "on" : "off" },
+            write: { config, text in
+                guard text == "on" || text == "off" else { return false }
+                config[keyPath: path] = text == "on"
+                return true
+            })
+    }
+
+    /// Free text (paths, task lists).
+    static func text(_ key: String, _ path: WritableKeyPath<TrainConfig, String>, _ help: String, placeholder: String,
+                     resumable: Bool = false) -> TrainSetting {
+        TrainSetting(
+            key: key, help: help, placeholder: placeholder, accepted: nil, mayChangeOnResume: resumable,
+            read: { $0[keyPath: path] },
+            write: { config, text in
+                config[keyPath: path] = text
+                return true
+            })
+    }
+}
