@@ -116,4 +116,40 @@ import Training
         let corrupt = try TrainerFixture.train(["--resume", run.path])
         #expect(corrupt.exitStatus == 1 && corrupt.standardError.contains("corrupted"))
     }
+
+    @Test("evaluate scores exactly the checkpoint it names from the run's own files; report decodes final.json")
+    func evaluateNamesWhatItScores() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-evaluate")
+        let run = dir.file("run")
+        let trained = try TrainerFixture.train(TrainerFixture.arguments(overriding: [
+            "steps": "6", "final-eval-episodes": "2", "out": run.path]))
+        try #require(trained.exitStatus == 0, "\(trained.combinedOutput)")
+        let binary = try TrainerFixture.binary()
+        // No periodic evaluation: there is no best checkpoint, and evaluate says so instead of scoring another one.
+        let best = try ProcessRunner.run(binary, arguments: ["evaluate", "--run", run.path, "--episodes", "2"], timeoutSeconds: 120)
+        #expect(best.exitStatus == 1 && best.standardError.contains("--checkpoint latest"), "\(best.combinedOutput)")
+        #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluate.csv").path))
+        // The latest parameters are labelled as such, and the run's config.json is left as it was.
+        let configBefore = try Data(contentsOf: run.appendingPathComponent("config.json"))
+        let latest = try ProcessRunner.run(binary, arguments: [
+            "evaluate", "--run", run.path, "--episodes", "2", "--checkpoint", "latest", "--split", "train"], timeoutSeconds: 120)
+        #expect(latest.exitStatus == 0, "\(latest.combinedOutput)")
+        #expect(latest.standardOutput.contains("the latest parameters (update 6)"))
+        #expect(try Data(contentsOf: run.appendingPathComponent("config.json")) == configBefore)
+        // Scoring needs the run's own files only: a copy whose data directory is gone still evaluates.
+        let moved = dir.file("moved")
+        try FileManager.default.copyItem(at: run, to: moved)
+        let config = try String(contentsOf: moved.appendingPathComponent("config.json"), encoding: .utf8)
+        let data = try TrainerFixture.dataDirectory.get()
+        try config.replacingOccurrences(of: data, with: dir.file("no-data").path)
+            .write(to: moved.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let elsewhere = try ProcessRunner.run(binary, arguments: [
+            "evaluate", "--run", moved.path, "--episodes", "2", "--checkpoint", "latest"], timeoutSeconds: 120)
+        #expect(elsewhere.exitStatus == 0, "\(elsewhere.combinedOutput)")
+        let report = try ProcessRunner.run(binary, arguments: ["report", "--run", run.path], timeoutSeconds: 60)
+        #expect(report.exitStatus == 0)
+        let table = report.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lbf-") || $0.hasPrefix("mean ") }
+        let printed = trained.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lbf-") || $0.hasPrefix("mean ") }
+        #expect(!table.isEmpty && table == printed)
+    }
 }

@@ -22,8 +22,8 @@ enum ModelCommand: Command {
         let tasks = TaskRegistry.tasks(kind: kind).filter { $0.split != .spare }
         let defaultInputs = tasks.map(\.agentCount).max()! + tasks.map(\.observationSize).max()!
         let config = ModelConfig(
-            embedding: try options.int("embed", in: 1...8192)!, heads: try options.int("heads", in: 1...256)!,
-            blocks: try options.int("blocks", in: 1...64)!, inputSize: try options.int("inputs", in: 1...100_000) ?? defaultInputs,
+            embedding: try options.int("embed", in: ModelConfig.embeddingRange)!, heads: try options.int("heads", in: ModelConfig.headRange)!,
+            blocks: try options.int("blocks", in: ModelConfig.blockRange)!, inputSize: try options.int("inputs", in: 1...100_000) ?? defaultInputs,
             actionCount: tasks[0].actionCount, qBins: try options.int("bins", in: 1...4096)!, hasQHead: !options.flag("no-q-head"))
         try config.validate()
         let layout = SableLayout(config: config)
