@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Why bytes could not be read or written.
 ///
 /// Every case names the file (or `<memory>`) and the field, says what was found against what was
@@ -9,6 +15,8 @@ public enum BinaryFormatError: Error, CustomStringConvertible, Equatable {
     case badString(source: String, field: String, reason: String)
     /// A system call failed while writing or mapping a file.
     case io(path: String, operation: String, errno: Int32)
+    /// The path names a FIFO, device, directory or socket where a regular file is expected.
+    case notRegularFile(path: String)
 
     public var description: String {
         switch self {
@@ -18,7 +26,9 @@ public enum BinaryFormatError: Error, CustomStringConvertible, Equatable {
         case .badString(let source, let field, let reason):
             "\(source): \(field) is not a valid string (\(reason)); the file is corrupted: re-create it."
         case .io(let path, let operation, let code):
-            "\(path): \(operation) failed (errno \(code)); check the path, permissions and free disk space."
+            "\(path): \(operation) failed (errno \(code): \(String(cString: strerror(code)))); check the path, permissions and free disk space."
+        case .notRegularFile(let path):
+            "\(path) is not a regular file (a directory, FIFO, device or socket); point at the file itself."
         }
     }
 }

@@ -18,14 +18,13 @@ public final class MappedFile: @unchecked Sendable {
     /// - Throws: `BinaryFormatError.io` if the file cannot be opened, measured or mapped.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore the flag.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw BinaryFormatError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw BinaryFormatError.io(path: path, operation: "fstat", errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw BinaryFormatError.io(path: path, operation: "open (not a regular file)", errno: EISDIR)
-        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw BinaryFormatError.notRegularFile(path: path) }
         count = Int(info.st_size)
         if count == 0 {
             base = nil

@@ -24,10 +24,7 @@ public enum DatasetCollector {
     public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64) throws
         -> (DatasetContents, CollectionSummary)
     {
-        let description = TaskDescription(
-            id: task.id, environment: task.kind.rawValue, split: task.split.rawValue,
-            parameters: "\(task.parameters)".replacingOccurrences(of: "Environments.", with: ""),
-            agentCount: task.agentCount, observationSize: task.observationSize, actionCount: task.actionCount)
+        let description = TaskDescription(task: task)
         try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: copies)
         let environment = task.makeBatch(copies: min(copies, episodes / stages))
         return try collect(environment: environment, task: description, episodes: episodes, stages: stages, seed: seed)

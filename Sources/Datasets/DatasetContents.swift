@@ -1,3 +1,5 @@
+import Environments
+
 /// The identity and sizes of the task a dataset was recorded on.
 public struct TaskDescription: Sendable, Equatable {
     /// Stable task id, e.g. `lbf-8x8-2p-2f-coop`.
@@ -14,6 +16,14 @@ public struct TaskDescription: Sendable, Equatable {
     public var observationSize: Int
     /// Discrete actions A.
     public var actionCount: Int
+
+    /// The description of a registered task, as the collector stores it.
+    public init(task: TaskSpec) {
+        self.init(
+            id: task.id, environment: task.kind.rawValue, split: task.split.rawValue,
+            parameters: "\(task.parameters)".replacingOccurrences(of: "Environments.", with: ""),
+            agentCount: task.agentCount, observationSize: task.observationSize, actionCount: task.actionCount)
+    }
 
     public init(
         id: String, environment: String, split: String, parameters: String, agentCount: Int,

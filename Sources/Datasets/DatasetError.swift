@@ -13,6 +13,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case incompatibleTasks(reason: String)
     case taskTooShort(task: String, steps: Int, windowLength: Int)
     case notFound(path: String)
+    case wrongTask(path: String, field: String, found: String, expected: String, task: String)
     case invalidOption(name: String, value: String, expected: String)
 
     public var description: String {
@@ -42,6 +43,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
                 + "collect more episodes or lower T."
         case .invalidOption(let name, let value, let expected):
             "\(name) is \(value), expected \(expected)."
+        case let .wrongTask(path, field, found, expected, task):
+            "\(path): header: \(field) is \(found), expected \(expected) for task \(task); the file holds another "
+                + "task's data (renamed or copied over): re-run `mtrl-dist collect --task \(task)`."
         case .notFound(let path):
             "\(path): no such dataset file or directory; check the path or run `mtrl-dist collect` first."
         }

@@ -4,8 +4,8 @@ import BinaryFormat
 ///
 /// Opening checks magic, version, the header checksum, every header field against sane bounds,
 /// every section's size against the counts, the episode index (episodes tile the axis, stages in
-/// range), the flags (exactly the last step of each episode ends it) and the action range, and by
-/// default every section checksum. Any failure throws a `DatasetError` naming the file and section.
+/// range), the flags (exactly the last step of each episode ends it), the action range, that
+/// observations and rewards are finite, and by default every section checksum. Any failure throws a `DatasetError` naming the file and section.
 ///
 /// Properties: after a successful open, every accessor returns data consistent with `metadata`.
 /// Writers replace files by rename (new inode), so an open mapping stays valid; truncating a mapped
@@ -33,6 +33,7 @@ public final class DatasetFile: @unchecked Sendable {
             file: file, entry: entries[Int(DatasetLayout.Section.episodes.rawValue) - 1], metadata: metadata, path: path
         )
         try validateFlagsAndActions()
+        try validateFiniteValues()
     }
 
     /// Checks every section's CRC32C.

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// Library side of `mtrl-dist dataset inspect | verify | subsample`: reports as text, typed errors.
@@ -14,6 +15,13 @@ public enum DatasetInspector {
             .filter { $0.hasSuffix(".mtds") }.sorted().map { path + "/" + $0 }
         guard !found.isEmpty else { throw DatasetError.notFound(path: path + "/**/*.mtds") }
         return found
+    }
+
+    /// The registered task a file should hold: the one its name gives (`<id>.mtds`), else the one its
+    /// header names; nil for files of unregistered tasks.
+    static func registeredTask(named file: String, header id: String) -> TaskSpec? {
+        let name = String((file.split(separator: "/").last ?? "").dropLast(".mtds".count))
+        return (try? TaskRegistry.task(id: name)) ?? (try? TaskRegistry.task(id: id))
     }
 
     /// Text for `dataset inspect PATH`: per task its sizes, reference return, return-to-go range and
@@ -59,7 +67,8 @@ public enum DatasetInspector {
         return lines.joined(separator: "\n")
     }
 
-    /// Checks every checksum of every dataset at `path`; a bad file is reported, not thrown.
+    /// Checks every dataset at `path`: structure, values, every checksum, and that a file named after a
+    /// registered task holds that task; a bad file is reported, not thrown.
     /// - Throws: `DatasetError.notFound` only.
     public static func verify(path: String) throws -> VerificationReport {
         var results: [VerificationReport.FileResult] = []
@@ -67,6 +76,7 @@ public enum DatasetInspector {
             do {
                 let dataset = try DatasetFile(path: file, verifyingChecksums: false)
                 let sections = try dataset.verify()
+                if let task = registeredTask(named: file, header: dataset.metadata.task.id) { try dataset.check(holds: task) }
                 results.append(.init(path: file, failure: nil, sectionsChecked: sections.count + 1))
             } catch {
                 results.append(.init(path: file, failure: "\(error)", sectionsChecked: 0))

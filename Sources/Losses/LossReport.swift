@@ -19,6 +19,18 @@ public struct LossReport: Sendable, Equatable {
     /// actionMatches / agentTokens: how often the policy picks the dataset's action.
     public var actionAccuracy: Double { agentTokens > 0 ? Double(actionMatches) / Double(agentTokens) : 0 }
 
+    /// Whether every term and the total are finite numbers.
+    public var isFinite: Bool { total.isFinite && (critic + policy + conservative).allSatisfy(\.isFinite) }
+
+    /// The terms that are not finite, with their task names: "critic (task-a, task-b), policy (task-a)".
+    public func nonFiniteTerms(taskNames: [String]) -> String {
+        let terms = [("critic", critic), ("policy", policy), ("cql", conservative)].compactMap { name, values -> String? in
+            let bad = values.indices.filter { !values[$0].isFinite }.map { $0 < taskNames.count ? taskNames[$0] : "task \($0)" }
+            return bad.isEmpty ? nil : "\(name) (\(bad.joined(separator: ", ")))"
+        }
+        return terms.isEmpty ? (total.isFinite ? "none" : "the total") : terms.joined(separator: ", ")
+    }
+
     /// The weighted per-task objective: c_Q·critic + policy + α_CQL·conservative.
     public func taskTotal(_ task: Int, criticCoefficient: Double, cqlWeight: Double) -> Double {
         criticCoefficient * critic[task] + policy[task] + cqlWeight * conservative[task]

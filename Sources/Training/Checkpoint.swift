@@ -61,8 +61,12 @@ public struct Checkpoint {
     /// Reads and validates a checkpoint.
     /// - Throws: `CheckpointError` naming the file and what is wrong.
     public static func read(from path: String) throws -> Checkpoint {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError.unreadable(path) }
-        let bytes = [UInt8](data)
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch let error as BinaryFormatError {
+            if case .notRegularFile = error { throw error }
+            throw CheckpointError.unreadable(path)
+        }
+        let bytes = file.withUnsafeBytes { [UInt8]($0) }
         guard bytes.count >= magic.count + 8, Array(bytes.prefix(magic.count)) == magic else {
             throw CheckpointError.notACheckpoint(path)
         }
@@ -103,7 +107,7 @@ public enum CheckpointError: Error, CustomStringConvertible {
         case .unreadable(let p): "cannot read checkpoint \(p); check the path and permissions."
         case .notACheckpoint(let p): "\(p) is not an mtrl-dist checkpoint (bad magic)."
         case .corrupted(let p):
-            "checkpoint \(p) is corrupted (checksum mismatch or truncated); resume from another checkpoint (checkpoints/best.ckpt) or start over."
+            "checkpoint \(p) is corrupted (checksum mismatch or truncated)."
         case let .wrongVersion(p, v): "checkpoint \(p) has format version \(v); this build reads version \(Checkpoint.version)."
         case let .layoutMismatch(p, expected, found):
             "checkpoint \(p) holds \(found) parameters but the configured model has \(expected); resume with the run's own settings."

@@ -1,23 +1,35 @@
+import BinaryFormat
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Appends metrics to `metrics.jsonl` (every record) and to CSV files per record kind
-/// (`metrics.csv` for training rows, `eval.csv` for evaluations), flushing each line so a crash or
-/// a kill loses at most the line being written. Only rank 0 writes.
+/// (`metrics.csv` for training rows, `eval.csv` for evaluations, `final.csv`, `evaluate.csv`).
+/// Only rank 0 writes.
+///
+/// Each line is one `write` on a file opened for appending, flushed to disk; a failed write (disk
+/// full) cuts the file back to its last whole line and throws an error naming the file. On resume,
+/// `truncate(directory:after:)` drops the rows written after the checkpoint and any torn last line,
+/// so a killed and resumed run has each update's rows once.
 public final class MetricsLog {
     private let directory: URL
-    private var handles: [String: FileHandle] = [:]
+    private var descriptors: [String: Int32] = [:]
 
-    /// Opens (appending) the metric files in `directory`.
+    /// Record kinds whose rows belong to the training timeline (truncated on resume).
+    static let timelineKinds = ["train", "eval", "final"]
+
+    /// Opens (appending) the metric files in `directory`, each on its first write.
     public init(directory: URL) { self.directory = directory }
 
-    deinit { for h in handles.values { try? h.close() } }
+    deinit { for fd in descriptors.values { close(fd) } }
 
     /// Appends one record. `fields` keep their order; values are numbers or strings.
     public func write(kind: String, fields: [(String, MetricValue)]) throws {
         let json = "{\"kind\":\"\(kind)\"," + fields.map { "\"\($0.0)\":\($0.1.json)" }.joined(separator: ",") + "}\n"
         try append(json, to: "metrics.jsonl", header: nil)
-        let csvName = kind == "train" ? "metrics.csv" : "\(kind).csv"
-        try append(fields.map(\.1.csv).joined(separator: ",") + "\n", to: csvName,
+        try append(fields.map(\.1.csv).joined(separator: ",") + "\n", to: Self.csvName(kind: kind),
                    header: fields.map(\.0).joined(separator: ",") + "\n")
     }
 
@@ -29,25 +41,61 @@ public final class MetricsLog {
         try write(kind: kind, fields: fields)
     }
 
+    static func csvName(kind: String) -> String { kind == "train" ? "metrics.csv" : "\(kind).csv" }
+
     private func append(_ text: String, to name: String, header: String?) throws {
-        let handle = try handle(for: name, header: header)
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
+        let path = directory.appendingPathComponent(name).path
+        let fd = try descriptor(for: path, name: name)
+        let before = lseek(fd, 0, SEEK_END)
+        var bytes = Array(((before == 0 ? header ?? "" : "") + text).utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let code = n < 0 ? errno : ENOSPC
+                _ = ftruncate(fd, before)  // no torn line: back to the last whole one
+                throw BinaryFormatError.io(path: path, operation: "write", errno: code)
+            }
+            done += n
+        }
+        bytes.removeAll()
+        guard fsync(fd) == 0 || errno == EINVAL else { throw BinaryFormatError.io(path: path, operation: "fsync", errno: errno) }
     }
 
-    private func handle(for name: String, header: String?) throws -> FileHandle {
-        if let h = handles[name] { return h }
-        let url = directory.appendingPathComponent(name)
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: url.path) {
-            guard fm.createFile(atPath: url.path, contents: header.map { Data($0.utf8) }) else {
-                throw RunDirectoryError.cannotWrite(url.path)
+    private func descriptor(for path: String, name: String) throws -> Int32 {
+        if let fd = descriptors[name] { return fd }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BinaryFormatError.io(path: path, operation: "open", errno: errno) }
+        descriptors[name] = fd
+        return fd
+    }
+
+    /// Drops, from the metric files of `directory`, the training-timeline rows of updates after
+    /// `update` and any torn last line (a line without its newline). Rows of other kinds stay.
+    public static func truncate(directory: URL, after update: Int) throws {
+        for kind in timelineKinds {
+            try rewrite(directory.appendingPathComponent(csvName(kind: kind)).path) { line, isHeader in
+                isHeader || (Double(line.prefix { $0 != "," }) ?? 0) <= Double(update)
             }
         }
-        let h = try FileHandle(forWritingTo: url)
-        try h.seekToEnd()
-        handles[name] = h
-        return h
+        try rewrite(directory.appendingPathComponent("evaluate.csv").path) { _, _ in true }
+        try rewrite(directory.appendingPathComponent("metrics.jsonl").path) { line, _ in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return false }
+            guard let kind = object["kind"] as? String, timelineKinds.contains(kind) else { return true }
+            return ((object["update"] as? NSNumber)?.doubleValue ?? 0) <= Double(update)
+        }
+    }
+
+    /// Rewrites `path` (if it exists) keeping the whole lines `keep` accepts; unchanged files are not touched.
+    private static func rewrite(_ path: String, keep: (Substring, _ isHeader: Bool) -> Bool) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast()  // after the last newline: empty, or a torn line
+        let kept = lines.enumerated().filter { keep($0.element, $0.offset == 0 && path.hasSuffix(".csv")) }.map(\.element)
+        let result = kept.map { $0 + "\n" }.joined()
+        if result.utf8.count != data.count { try AtomicFile.write(Array(result.utf8), to: path) }
     }
 }
 

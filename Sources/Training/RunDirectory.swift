@@ -1,3 +1,4 @@
+import BinaryFormat
 import Foundation
 
 /// The files of one training run (`--out RUN_DIR`).
@@ -15,6 +16,8 @@ public struct RunDirectory: Sendable {
     public var checkpointsDirectory: String { "\(path)/checkpoints" }
     public var latestCheckpoint: String { "\(checkpointsDirectory)/latest.ckpt" }
     public var bestCheckpoint: String { "\(checkpointsDirectory)/best.ckpt" }
+    /// The latest checkpoint before the current one, kept as a fall-back should `latest.ckpt` be damaged.
+    public var previousCheckpoint: String { "\(checkpointsDirectory)/previous.ckpt" }
     public var finalReport: String { "\(path)/final.json" }
     public var url: URL { URL(fileURLWithPath: path) }
 
@@ -34,13 +37,67 @@ public struct RunDirectory: Sendable {
         return try Checkpoint.read(from: file)
     }
 
-    /// Creates the directories of a new run. - Throws: `RunDirectoryError` if it already holds a run.
-    public func createForNewRun() throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: configFile) || hasCheckpoint { throw RunDirectoryError.notEmpty(path) }
-        do { try fm.createDirectory(atPath: checkpointsDirectory, withIntermediateDirectories: true) } catch {
-            throw RunDirectoryError.cannotWrite(path)
+    /// Makes the current `latest.ckpt` the `previous.ckpt` (a hard link, renamed into place, so
+    /// both names always hold a complete checkpoint); call before writing a new latest.
+    public func keepPreviousCheckpoint() throws {
+        guard FileManager.default.fileExists(atPath: latestCheckpoint) else { return }
+        let temporary = "\(checkpointsDirectory)/.previous.ckpt.tmp-\(getpid())"
+        unlink(temporary)
+        if link(latestCheckpoint, temporary) != 0 {
+            // Filesystems without hard links: a copy, written atomically.
+            guard let bytes = FileManager.default.contents(atPath: latestCheckpoint) else { throw RunDirectoryError.cannotWrite(temporary) }
+            try AtomicFile.write([UInt8](bytes), to: previousCheckpoint)
+            return
         }
+        guard rename(temporary, previousCheckpoint) == 0 else {
+            unlink(temporary)
+            throw BinaryFormatError.io(path: previousCheckpoint, operation: "rename", errno: errno)
+        }
+    }
+
+    /// Removes the temporary files (`.NAME.tmp-PID`) that a process killed while writing left behind.
+    /// Call only while holding the run's lock.
+    public func removeStaleTemporaries() {
+        for directory in [path, checkpointsDirectory] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            where name.hasPrefix(".") && name.contains(".tmp-") {
+                unlink("\(directory)/\(name)")
+            }
+        }
+    }
+
+    /// Refuses a run directory inside (or equal to) the dataset directory `data`.
+    public func checkOutside(dataDirectory data: String) throws {
+        let run = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let dataPath = URL(fileURLWithPath: data).standardizedFileURL.resolvingSymlinksInPath().path
+        if run == dataPath || run.hasPrefix(dataPath.hasSuffix("/") ? dataPath : dataPath + "/") {
+            throw RunDirectoryError.insideDataDirectory(path, data)
+        }
+    }
+
+    /// Takes the run directory for a training process (rank 0): refuses a directory inside the
+    /// datasets, creates a new run's folders, takes the lock, refuses a new run over an existing
+    /// one or a resume without a checkpoint, and removes temporaries a killed writer left.
+    /// - Returns: the lock, to hold while training.
+    /// - Throws: `RunDirectoryError` saying what is wrong and what to do.
+    public func claim(resume: Bool, dataDirectory: String) throws -> RunLock {
+        let fm = FileManager.default
+        if resume {
+            guard fm.fileExists(atPath: configFile) else { throw RunDirectoryError.missingFile(configFile) }
+        } else {
+            try checkOutside(dataDirectory: dataDirectory)
+            do { try fm.createDirectory(atPath: checkpointsDirectory, withIntermediateDirectories: true) } catch {
+                throw RunDirectoryError.cannotWrite(path)
+            }
+        }
+        let lock = try RunLock(directory: path, purpose: resume ? "train --resume" : "train")
+        if resume {
+            guard hasCheckpoint else { throw RunDirectoryError.missingCheckpoint(path) }
+        } else if fm.fileExists(atPath: configFile) || hasCheckpoint {
+            throw RunDirectoryError.notEmpty(path)
+        }
+        removeStaleTemporaries()
+        return lock
     }
 }
 

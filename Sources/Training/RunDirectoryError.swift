@@ -7,6 +7,9 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
     case missingFile(String)
     case unreadableReport(String, String)
     case configMismatch(String, String)
+    case locked(String, String)
+    case insideDataDirectory(String, String)
+    case unusableCheckpoint(String, String, previous: String?)
 
     public var description: String {
         switch self {
@@ -19,6 +22,15 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
                 + "stopped before the first); evaluate the latest parameters with --checkpoint latest."
         case .missingFile(let p): "\(p) does not exist; is this a run directory written by `mtrl-dist train`?"
         case let .unreadableReport(p, why): "cannot read \(p) (\(why)); the run did not finish writing it, re-run its final evaluation with `mtrl-dist evaluate`."
+        case let .locked(p, holder):
+            "run directory \(p) is in use by \(holder); wait for it to finish or stop it first (a crashed holder releases the lock)."
+        case let .insideDataDirectory(p, data):
+            "--out \(p) is inside the dataset directory \(data); choose a run directory outside it (e.g. runs/NAME)."
+        case let .unusableCheckpoint(p, why, previous):
+            "cannot resume \(p): \(why). " + (previous.map {
+                "The checkpoint before it is intact: `mv \(p)/checkpoints/previous.ckpt \(p)/checkpoints/latest.ckpt` and resume again "
+                    + "(\($0); metrics after its update are dropped on resume), or start a new run."
+            } ?? "No older checkpoint is kept in this run; start a new run.")
         case let .configMismatch(p, key):
             "cannot resume \(p): setting '\(key)' differs from the saved run's config.json; resume with the same settings."
         }

@@ -7,6 +7,13 @@ import OptionParsing
 
 /// Value learning as classification (HL-Gauss) or regression (MSE).
 public enum ValueLoss: String, CaseIterable, Sendable, Codable { case hlgauss, mse }
+/// What the trainer does with an update whose loss or gradient norm is NaN or infinite.
+public enum NonFiniteAction: String, CaseIterable, Sendable, Codable {
+    /// Stop every rank with a diagnostic; the last checkpoint stays as it was.
+    case stop
+    /// Leave the parameters as they were, count the update as skipped, go on.
+    case skip
+}
 /// Which split picks the best checkpoint.
 public enum SelectionSplit: String, CaseIterable, Sendable, Codable { case train, test }
 
@@ -51,6 +58,7 @@ public struct TrainConfig: Sendable, Equatable {
     public var selectBy: SelectionSplit = .train
     public var checksumEvery = 100
     public var blasThreads = 1
+    public var onNonFinite: NonFiniteAction = .stop
 
     public init() {}
 
@@ -97,6 +105,9 @@ public struct TrainConfig: Sendable, Equatable {
                  resumable: true),
         .integer("blas-threads", \.blasThreads, 1...256,
                  "Compute threads per rank (matrix products and kernels; OpenBLAS itself runs single-threaded).", resumable: true),
+        .choice("non-finite", \.onNonFinite,
+                "An update with a NaN/infinite loss or gradient: stop all ranks (checkpoint untouched) or skip it and count it.",
+                resumable: true),
     ]
 
     /// The setting named `key`. - Throws: `ConfigError.unknownKey` with the closest key.
@@ -142,21 +153,14 @@ public struct TrainConfig: Sendable, Equatable {
         try loadJSON(text: String(decoding: data, as: UTF8.self), source: path)
     }
 
-    /// Applies the settings of JSON text (`source` names it in errors).
+    /// Applies the settings of JSON text (`source` names it in errors): one object of strings and
+    /// numbers, each key once (`FlatJSONObject`).
     public mutating func loadJSON(text: String, source path: String) throws {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-            throw ConfigError.notAnObject(path)
+        let entries: [(key: String, value: String)]
+        do { entries = try FlatJSONObject.parse(text) } catch let problem as FlatJSONObject.Problem {
+            throw ConfigError.badFile(path, "\(problem)")
         }
-        for key in object.keys.sorted() {
-            let raw = object[key]!
-            let text: String
-            switch raw {
-            case let s as String: text = s
-            case let n as NSNumber: text = n.stringValue
-            default: throw ConfigError.badValue(key, "\(raw)", "a string or a number (in \(path))")
-            }
-            try set(key, text)
-        }
+        for (key, value) in entries { try set(key, value) }
     }
 }
 
@@ -166,7 +170,7 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable {
     case badValue(String, String, String)
     case inconsistent(String)
     case unreadable(String)
-    case notAnObject(String)
+    case badFile(String, String)
 
     public var description: String {
         switch self {
@@ -175,7 +179,7 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable {
         case let .badValue(key, value, expected): "invalid value '\(value)' for \(key): expected \(expected)."
         case let .inconsistent(why): "inconsistent settings: \(why)."
         case let .unreadable(path): "cannot read config file \(path); check the path."
-        case let .notAnObject(path): "config file \(path) is not a JSON object of settings ({\"batch\": 64, ...})."
+        case let .badFile(path, why): "config file \(path): \(why) ({\"batch\": 64, \"algo\": \"oryx\", ...})."
         }
     }
 }

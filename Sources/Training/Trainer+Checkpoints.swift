@@ -2,9 +2,13 @@ import Foundation
 import TensorCore
 
 extension Trainer {
-    /// Rank 0 writes `checkpoints/latest.ckpt` atomically (parameters, target, Adam state, counters).
+    /// Rank 0 writes `checkpoints/latest.ckpt` atomically (parameters, target, Adam state, counters),
+    /// keeping the one before as `previous.ckpt`.
     func saveCheckpoint(update: Int) throws {
+        guard lastCheckpointUpdate != update else { return }  // already on disk (e.g. periodic, then final)
+        lastCheckpointUpdate = update
         guard communicator.rank == 0 else { return }
+        try run.keepPreviousCheckpoint()
         let checkpoint = Checkpoint(
             configJSON: config.json, update: update, adamSteps: engine.optimizer.stepCount, bestScore: bestScore,
             bestUpdate: bestUpdate, parameters: engine.online.buffer.toArray(), target: engine.target?.buffer.toArray() ?? [],
@@ -24,7 +28,11 @@ extension Trainer {
     /// Loads `latest.ckpt` (every rank reads the same file) and checks it matches this run; the best
     /// parameters come from `best.ckpt`, which must exist once an evaluation has chosen them.
     func restore() throws {
-        let checkpoint = try run.readCheckpoint(.latest)
+        let checkpoint: Checkpoint
+        do { checkpoint = try run.readCheckpoint(.latest) } catch let error as CheckpointError {
+            let previous = (try? Checkpoint.read(from: run.previousCheckpoint)).map { "update \($0.update)" }
+            throw RunDirectoryError.unusableCheckpoint(run.path, "\(error)", previous: previous)
+        }
         let count = layout.arena.totalCount
         guard checkpoint.parameters.count == count, checkpoint.firstMoment.count == count, checkpoint.secondMoment.count == count,
               checkpoint.target.count == (engine.target == nil ? 0 : count)
@@ -38,6 +46,7 @@ extension Trainer {
         engine.optimizer.secondMoment.copy(from: checkpoint.secondMoment)
         engine.optimizer.stepCount = checkpoint.adamSteps
         startUpdate = checkpoint.update
+        lastCheckpointUpdate = checkpoint.update
         bestScore = checkpoint.bestScore
         bestUpdate = checkpoint.bestUpdate
         bestParameters = bestUpdate >= 0 ? try run.readCheckpoint(.best).parameters : checkpoint.parameters

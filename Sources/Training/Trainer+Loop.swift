@@ -12,6 +12,8 @@ public enum TrainingOutcome: Equatable, Sendable {
     case checkpointedOnSignal
     /// `--dump-gradient` wrote the first update's gradient.
     case dumpedGradient
+    /// `--resume` of a finished run: nothing to do, nothing written.
+    case alreadyFinished
 }
 
 extension Trainer {
@@ -19,6 +21,11 @@ extension Trainer {
     /// and evaluations, then the final evaluation of the best parameters.
     /// - Parameter dumpGradientPath: write the all-reduced gradient of the first update there and stop.
     public func train(dumpGradientPath: String? = nil) throws -> TrainingOutcome {
+        if isAlreadyFinished {
+            say("\(run.path) finished at update \(startUpdate) (final.json written); nothing to do. "
+                + "Pass --steps N with N > \(startUpdate) to train it further.")
+            return .alreadyFinished
+        }
         SignalFlag.install()
         let start = DispatchTime.now().uptimeNanoseconds
         say("mtrl-dist train: \(config.loss.kind.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
@@ -40,7 +47,8 @@ extension Trainer {
                 try communicator.barrier()
                 return .dumpedGradient
             }
-            let norm = engine.apply()
+            let norm = losses.isFinite ? engine.apply() : .nan
+            if !norm.isFinite { try handleNonFinite(update: update + 1, losses: losses, gradientNorm: norm) }
             tokens += losses.agentTokens
             windowTokens += losses.agentTokens
             allReduceSeconds += engine.lastAllReduceSeconds
@@ -70,6 +78,23 @@ extension Trainer {
         return .completed
     }
 
+    /// A NaN/infinite loss or gradient norm (the same on every rank: both are all-reduced). The
+    /// parameters were not changed; stop every rank together, or count the update as skipped.
+    func handleNonFinite(update: Int, losses: LossReport, gradientNorm: Double) throws {
+        let names = tasks.training.map(\.id)
+        let magnitudes = try engine.lastBatchMagnitudes()
+        let inputs = zip(names, zip(magnitudes.inputs, magnitudes.rewards)).map { name, largest in
+            "\(name) \(String(format: "%.3g", largest.0)) / \(String(format: "%.3g", largest.1))"
+        }
+        let terms = losses.nonFiniteTerms(taskNames: names) + "; largest |input| / |reward| per task: " + inputs.joined(separator: ", ")
+        guard config.onNonFinite == .skip else {
+            throw TrainingError.nonFiniteUpdate(update: update, terms: terms, gradientNorm: gradientNorm, run: run.path,
+                                                lastCheckpoint: lastCheckpointUpdate)
+        }
+        skippedUpdates += 1
+        say("update \(update) skipped (\(skippedUpdates) so far): not finite: loss terms \(terms), gradient norm \(gradientNorm)")
+    }
+
     /// Whether any rank received SIGTERM/SIGUSR1 (all ranks agree, so all stop at the same update).
     func signalReceived() throws -> Bool {
         var flag = [Double(SignalFlag.received != 0 ? 1 : 0)]
@@ -91,6 +116,7 @@ extension Trainer {
             ("policy", .number(losses.policyMean)), ("cql", .number(losses.conservativeMean)),
             ("action_accuracy", .number(losses.actionAccuracy)), ("grad_norm", .number(gradientNorm)),
             ("agent_tokens_per_s", .number(tokensPerSecond)), ("elapsed_s", .number(elapsed)),
+            ("skipped_updates", .number(Double(skippedUpdates))),
         ]
         for (task, value) in zip(tasks.training, perTask) { fields.append(("loss/\(task.id)", .number(value))) }
         try log?.write(kind: "train", fields: fields)

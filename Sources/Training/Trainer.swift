@@ -16,8 +16,16 @@ public final class Trainer {
     let evaluation: RunEvaluation
     let engine: UpdateEngine
     let log: MetricsLog?
+    /// Rank 0's exclusive hold on the run directory, for the trainer's lifetime.
+    let lock: RunLock?
     let rankCount: Int
+    /// A resume of a run whose final evaluation was already written, with no more updates asked for.
+    private(set) var isAlreadyFinished = false
     var startUpdate = 0
+    /// The update of the newest checkpoint on disk (nil before the first).
+    var lastCheckpointUpdate: Int?
+    /// Updates skipped for a non-finite loss or gradient since this process started (`--non-finite skip`).
+    var skippedUpdates = 0
     var bestScore = -Double.infinity
     var bestUpdate = -1
     var bestParameters: [Float]
@@ -71,13 +79,17 @@ public final class Trainer {
             batching: config.batching, costs: tasks.costs, maxGradNorm: Float(config.maxGradNorm), tau: Float(config.tau))
         bestParameters = online.buffer.toArray()
         log = communicator.rank == 0 ? MetricsLog(directory: run.url) : nil  // opens its files on the first write
+        lock = communicator.rank == 0 ? try run.claim(resume: resume, dataDirectory: config.data) : nil
         if resume {
-            if communicator.rank == 0 { guard run.hasCheckpoint else { throw RunDirectoryError.missingCheckpoint(run.path) } }
             try restore()
-        } else if communicator.rank == 0 {
-            try run.createForNewRun()
+            guard startUpdate <= config.steps else {
+                throw ConfigError.inconsistent("--steps \(config.steps) is below the checkpoint's update \(startUpdate); pass --steps \(startUpdate) or more")
+            }
+            isAlreadyFinished = startUpdate >= config.steps && FileManager.default.fileExists(atPath: run.finalReport)
         }
-        if communicator.rank == 0 {
+        // Only an accepted start changes the run directory.
+        if communicator.rank == 0 && !isAlreadyFinished {
+            if resume { try MetricsLog.truncate(directory: run.url, after: startUpdate) }
             try AtomicFile.write(Array(config.json.utf8), to: run.configFile)
             try evaluation.normaliser.references.write(path: run.referenceReturns)
         }

@@ -46,14 +46,17 @@ public struct TrainingTasks: Sendable {
     }
 
     /// Opens every training task's dataset, `directory/<env>/<id>.mtds`.
-    /// - Throws: `TrainingSetupError.missingDataset` with the collect command to run, or the file's `DatasetError`.
+    /// - Throws: `TrainingSetupError.missingDataset` with the collect command to run, or the file's
+    ///   `DatasetError` (corrupted, or holding another task than its name says).
     public func openDatasets(directory: String) throws -> [DatasetFile] {
         try training.map { task in
             let path = "\(directory)/\(kind.rawValue)/\(task.id).mtds"
             guard FileManager.default.fileExists(atPath: path) else {
                 throw TrainingSetupError.missingDataset(path: path, task: task.id, directory: directory)
             }
-            return try DatasetFile(path: path)
+            let dataset = try DatasetFile(path: path)
+            try dataset.check(holds: task)
+            return dataset
         }
     }
 

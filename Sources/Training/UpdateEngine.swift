@@ -126,13 +126,41 @@ public final class UpdateEngine {
     }
 
     /// Clips the summed gradient, steps Adam, then moves the target network (spec §4.1 step 6, P14, P18).
+    /// A gradient whose norm is not finite changes nothing: the parameters, Adam state and target
+    /// stay as they were (every rank holds the same summed gradient, so all ranks agree).
     /// - Returns: the gradient's global norm before clipping.
     @discardableResult
     public func apply() -> Double {
         let (norm, _) = ArenaMath.clipGlobalNorm(gradients.buffer, maxNorm: maxGradNorm)
+        guard norm.isFinite else { return norm }
         optimizer.step(parameters: online.buffer, gradients: gradients.buffer)
         if let target { ArenaMath.polyakUpdate(target: target.buffer, online: online.buffer, tau: tau) }
         return norm
+    }
+
+    /// Per training task, the largest |input| and |reward| in the windows of the last computed
+    /// update, over all ranks: where a non-finite update came from. Collective: every rank calls it.
+    public func lastBatchMagnitudes() throws -> (inputs: [Double], rewards: [Double]) {
+        let m = loss.config.taskCount
+        var largest = [Double](repeating: 0, count: 2 * m)
+        for batch in batches.values {
+            let perSample = batch.timeSteps * batch.agentSlots
+            batch.observations.withUnsafeBufferPointer { x in
+                for b in 0..<batch.batchSize {
+                    let task = Int(batch.taskIndex[b])
+                    for k in (b * perSample * batch.inputSize)..<((b + 1) * perSample * batch.inputSize) {
+                        let v = Double(abs(x[k]))
+                        if !(v <= largest[task]) { largest[task] = v }  // NaN wins
+                    }
+                    for r in (b * perSample)..<((b + 1) * perSample) {
+                        let v = Double(abs(batch.rewards[r]))
+                        if !(v <= largest[m + task]) { largest[m + task] = v }
+                    }
+                }
+            }
+        }
+        try communicator.allReduceMax(&largest)
+        return (Array(largest[0..<m]), Array(largest[m...]))
     }
 
     private func forward(_ batch: AgentBatch) {

@@ -1,5 +1,7 @@
 import Foundation
+import Model
 import OptionParsing
+import Training
 
 /// A subcommand of `mtrl-dist`.
 protocol Command {
@@ -38,7 +40,10 @@ enum CommandLineInterface {
             let name = command.spec.name
             lines.append("  " + name + String(repeating: " ", count: max(1, 24 - name.count)) + command.spec.summary)
         }
-        lines += ["", "Run `mtrl-dist <command> --help` for a command's options."]
+        lines += ["", "Run `mtrl-dist <command> --help` for a command's options.", "",
+                  "Exit codes: 0 done; 1 error (data, files, run directory, a failed rank); 2 bad usage (unknown command or",
+                  "option, an invalid or inconsistent setting, an unusable config file); 75 (train) checkpointed on",
+                  "SIGTERM/SIGINT/SIGUSR1: requeue and resume."]
         return lines.joined(separator: "\n")
     }
 
@@ -73,6 +78,14 @@ enum CommandLineInterface {
         } catch let error as OptionError {
             printError("\(error)")
             return 2
+        } catch let error as ConfigError {
+            printError("\(error)")
+            return 2
+        } catch let error as ModelConfigError {
+            printError("\(error)")
+            return 2
+        } catch is ReportedElsewhere {
+            return 1
         } catch {
             printError("\(error)")
             return 1

@@ -49,11 +49,18 @@ enum TrainerFixture {
     nonisolated(unsafe) static var retained: [TemporaryDirectory] = []
     static let retainedLock = NSLock()
 
+    /// A private copy of the fixture data directory, to damage without touching other tests' data.
+    static func dataCopy(in directory: TemporaryDirectory) throws -> String {
+        let copy = directory.file("data")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: try dataDirectory.get()), to: copy)
+        return copy.path
+    }
+
     static func binary() throws -> String { try MPIRunLauncher.productPath(named: "mtrl-dist") }
 
-    /// Runs `mtrl-dist train` with `arguments`, under `mpirun -n ranks` when ranks > 1.
-    static func train(ranks: Int = 1, _ arguments: [String], timeout: Double = 600) throws -> ProcessOutcome {
-        let data = try dataDirectory.get()
+    /// Runs `mtrl-dist train` with `arguments` on the fixture data (or `data`), under `mpirun -n ranks` when ranks > 1.
+    static func train(ranks: Int = 1, data: String? = nil, _ arguments: [String], timeout: Double = 600) throws -> ProcessOutcome {
+        let data = try data ?? dataDirectory.get()
         let full = ["train", "--data", data] + arguments
         let environment = ["OPENBLAS_NUM_THREADS": "1"]
         if ranks == 1 { return try ProcessRunner.run(try binary(), arguments: full, environment: environment, timeoutSeconds: timeout) }

@@ -100,7 +100,7 @@ import Training
         #expect(missing.exitStatus == 1)
         #expect(missing.standardError.contains("mtrl-dist collect"))
         let heads = try TrainerFixture.train(["--embed", "16", "--heads", "3", "--out", dir.file("z").path])
-        #expect(heads.exitStatus == 1 && heads.standardError.contains("not divisible"))
+        #expect(heads.exitStatus == 2 && heads.standardError.contains("not divisible"))
         // A finished run is not overwritten by a new run into the same directory.
         let run = dir.file("done")
         let ok = try TrainerFixture.train(TrainerFixture.smallRun + ["--steps", "2", "--out", run.path])

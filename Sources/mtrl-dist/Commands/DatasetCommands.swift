@@ -20,7 +20,7 @@ enum DatasetInspectCommand: Command {
 /// `mtrl-dist dataset verify PATH`.
 enum DatasetVerifyCommand: Command {
     static let spec = CommandSpec(
-        name: "dataset verify", summary: "Check every section checksum of datasets; exit 1 on any failure.",
+        name: "dataset verify", summary: "Check datasets: structure, finite values, every checksum, the task each file holds; exit 1 on any failure.",
         options: [], positionals: "PATH")
 
     static func run(_ options: ParsedOptions) throws -> Int32 {

@@ -32,6 +32,9 @@ enum EvaluateCommand: Command {
         case .all: evaluation.allTasks
         }
         try withWorld { world in
+            // evaluate appends to the run's files: it holds the run like a trainer does.
+            let lock = world.rank == 0 ? try RunLock(directory: run.path, purpose: "evaluate") : nil
+            defer { withExtendedLifetime(lock) {} }
             let checkpoint = try run.readCheckpoint(which)
             let parameters = try evaluation.parameters(of: checkpoint, file: run.checkpointFile(which))
             let scores = try evaluation.policyScores(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
