@@ -78,13 +78,18 @@ public struct Checkpoint {
         let version = try r.readUInt32("version")
         guard version == Self.version else { throw CheckpointError.wrongVersion(path, Int(version)) }
         let config = try r.readString("config")
-        let update = Int(try r.readUInt64("update"))
-        let adamSteps = Int(try r.readUInt64("adam steps"))
+        // Counters and counts beyond Int's range cannot come from a writer: refuse, never trap.
+        func counter(_ field: String) throws -> Int {
+            guard let value = Int(exactly: try r.readUInt64(field)) else { throw CheckpointError.corrupted(path) }
+            return value
+        }
+        let update = try counter("update")
+        let adamSteps = try counter("adam steps")
         let bestScore = try r.readDouble("best score")
         let bestUpdate = Int(try r.readInt64("best update"))
         var arrays: [[Float]] = []
         for name in ["parameters", "target", "adam m", "adam v"] {
-            let count = Int(try r.readUInt64("\(name) count"))
+            let count = try counter("\(name) count")
             guard count <= r.remaining / 4 else { throw CheckpointError.corrupted(path) }
             arrays.append(floats(fromLittleEndian: try r.readBytes(count * 4, name)))
         }
