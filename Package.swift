@@ -61,7 +61,10 @@ let package = Package(
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Sources/TestSupport"),
+        // The tape autodiff, a test-only reference: no product depends on it.
+        .target(name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Layers", "TensorCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"],

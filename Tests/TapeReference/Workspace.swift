@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Scratch memory for one training step: a bump allocator over aligned blocks, reset each step.
 ///
 /// `allocate` hands out 64-byte aligned tensors; `reset` makes all of it free again without

@@ -1,4 +1,10 @@
+import TensorCore
+
 /// Reverse-mode automatic differentiation over a linear record of ops (micrograd / llm.c style).
+///
+/// A test-only reference: the product (model, losses, trainer) runs the fused kernels of
+/// `Sources/Layers` with hand-written backward passes over flat parameter arenas; this tape is
+/// exercised only by its own tests (TapeReferenceTests).
 ///
 /// Each op computes its forward value into the tape's `Workspace` and records a hand-written
 /// backward closure next to it. `backward(from:)` walks the record in reverse; every backward
@@ -30,9 +36,6 @@ public final class Tape: @unchecked Sendable {
     public init(workspaceCapacity: Int = 1 << 16) {
         workspace = Workspace(capacity: workspaceCapacity)
     }
-
-    /// Number of nodes recorded since the last reset.
-    public var nodeCount: Int { nodes.count }
 
     /// Forgets every node and frees the workspace for the next step (keeps all memory).
     public func reset() {

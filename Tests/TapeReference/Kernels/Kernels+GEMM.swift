@@ -1,4 +1,4 @@
-import CBLAS
+import TensorCore
 
 extension Kernels {
     /// C = alpha·op(A)·op(B) + beta·C on raw row-major matrices, through `BLAS.sgemm`.
