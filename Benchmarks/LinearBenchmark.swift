@@ -33,7 +33,7 @@ public enum LinearBenchmark {
         func fillRandom(_ m: Matrix) {
             for r in 0..<m.rows { for c in 0..<m.cols { m[r, c] = 2 * stream.nextUniformFloat() - 1 } }
         }
-        let workspace = Layers.Workspace()
+        let workspace = Workspace()
         let x = workspace.matrix(rows, e), dY = workspace.matrix(rows, e)
         let y = workspace.matrix(rows, e), dX = workspace.matrix(rows, e)
         fillRandom(x)

@@ -6,7 +6,7 @@ import TensorCore
 /// `Sources/Layers` with hand-written backward passes over flat parameter arenas; this tape is
 /// exercised only by its own tests (TapeReferenceTests).
 ///
-/// Each op computes its forward value into the tape's `Workspace` and records a hand-written
+/// Each op computes its forward value into the tape's `TapeWorkspace` and records a hand-written
 /// backward closure next to it. `backward(from:)` walks the record in reverse; every backward
 /// ACCUMULATES into its inputs' gradients (`dX += …`), never overwrites. Parameter gradients
 /// live in a `ParameterArena` laid out like the parameters (zero it once per step, e.g.
@@ -22,7 +22,7 @@ import TensorCore
 /// GEMM beta 0); nodes unreachable from the output are never visited.
 public final class Tape: @unchecked Sendable {
     /// Where forward values, saved statistics and intermediate gradients live.
-    public let workspace: Workspace
+    public let workspace: TapeWorkspace
 
     struct Node {
         var value: Tensor
@@ -34,7 +34,7 @@ public final class Tape: @unchecked Sendable {
 
     /// A tape with its own workspace of `workspaceCapacity` floats (grows on demand).
     public init(workspaceCapacity: Int = 1 << 16) {
-        workspace = Workspace(capacity: workspaceCapacity)
+        workspace = TapeWorkspace(capacity: workspaceCapacity)
     }
 
     /// Forgets every node and frees the workspace for the next step (keeps all memory).

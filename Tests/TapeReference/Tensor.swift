@@ -4,7 +4,7 @@ import TensorCore
 /// of an `AlignedBuffer`, starting at `offset`.
 ///
 /// Views share storage: `reshaped` and `slice(leading:)` never copy. Tensors made by a
-/// `Workspace` or `Tensor(shape:)` start 64-byte aligned; a leading-axis slice is aligned when
+/// `TapeWorkspace` or `Tensor(shape:)` start 64-byte aligned; a leading-axis slice is aligned when
 /// its offset is a multiple of 16 floats (`isAligned`).
 ///
 /// Properties: `offset + count <= buffer.count`; `Tensor` is a value type over shared storage, so

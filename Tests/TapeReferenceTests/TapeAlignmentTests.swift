@@ -7,7 +7,7 @@ import TensorCore
     static func address(_ t: Tensor) -> Int { t.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } }
 
     @Test func everyWorkspaceViewIsAlignedAcrossGrowthAndReset() {
-        let workspace = Workspace(capacity: 100)
+        let workspace = TapeWorkspace(capacity: 100)
         for step in 0..<3 {
             for count in [1, 3, 17, 250, 5, 1_000, 33] {
                 let t = workspace.allocate([count])
