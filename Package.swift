@@ -22,9 +22,9 @@ let package = Package(
 
         // MARK: - Numerics
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "Layers", dependencies: ["TensorCore"], swiftSettings: fastMath),
-        .target(name: "Model", dependencies: ["Layers", "TensorCore"], swiftSettings: fastMath),
-        .target(name: "Losses", dependencies: ["Model", "Layers", "TensorCore"], swiftSettings: fastMath),
+        .target(name: "Kernels", dependencies: ["TensorCore"], swiftSettings: fastMath),
+        .target(name: "Model", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastMath),
+        .target(name: "Losses", dependencies: ["Model", "Kernels", "TensorCore"], swiftSettings: fastMath),
 
         // MARK: - Environments and data
         .target(name: "Environments"),
@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Layers", "TensorCore",
+                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Kernels", "TensorCore",
                 "OptionParsing",
             ]),
 
@@ -48,13 +48,13 @@ let package = Package(
             name: "mtrl-dist",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Layers", "TensorCore", "BinaryFormat",
+                "Kernels", "TensorCore", "BinaryFormat",
             ]),
         .executableTarget(
             name: "mtrl-bench",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Layers", "TensorCore",
+                "Kernels", "TensorCore",
             ],
             path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Layers", "TensorCore", "TestSupport"],
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Kernels", "TensorCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -1,5 +1,5 @@
 import Foundation
-import Layers
+import Kernels
 import TensorCore
 
 /// GFLOP/s of the model's linear layer (forward + backward) next to raw sgemm on the same shapes.

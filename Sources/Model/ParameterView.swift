@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import TensorCore
 
 /// Borrowed access to one parameter (or gradient) arena during a forward/backward call.

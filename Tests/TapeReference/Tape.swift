@@ -3,7 +3,7 @@ import TensorCore
 /// Reverse-mode automatic differentiation over a linear record of ops (micrograd / llm.c style).
 ///
 /// A test-only reference: the product (model, losses, trainer) runs the fused kernels of
-/// `Sources/Layers` with hand-written backward passes over flat parameter arenas; this tape is
+/// `Sources/Kernels` with hand-written backward passes over flat parameter arenas; this tape is
 /// exercised only by its own tests (TapeReferenceTests).
 ///
 /// Each op computes its forward value into the tape's `TapeWorkspace` and records a hand-written
