@@ -25,6 +25,10 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["TensorCore"], swiftSettings: fastMath),
         .target(name: "Model", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastMath),
         .target(name: "Losses", dependencies: ["Model", "Kernels", "TensorCore"], swiftSettings: fastMath),
+        // Golden cases of shared/reference-model run through model, loss and optimiser (tests, `model check-reference`).
+        .target(
+            name: "ReferenceCases", dependencies: ["Losses", "Model", "Kernels", "TensorCore"],
+            swiftSettings: fastMath),
 
         // MARK: - Environments and data
         .target(name: "Environments"),
@@ -48,7 +52,7 @@ let package = Package(
             name: "mtrl-dist",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Kernels", "TensorCore", "BinaryFormat",
+                "ReferenceCases", "Kernels", "TensorCore", "BinaryFormat",
             ]),
         .executableTarget(
             name: "mtrl-bench",
@@ -65,7 +69,7 @@ let package = Package(
         .target(name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Kernels", "TensorCore", "TestSupport"],
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "ReferenceCases", "Kernels", "TensorCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"],
                     resources: [.copy("Fixtures")]),
