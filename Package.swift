@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["TensorCore"], swiftSettings: fastMath),
         .target(name: "Model", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastMath),
         .target(name: "Losses", dependencies: ["Model", "Kernels", "TensorCore"], swiftSettings: fastMath),
-        // Golden cases of shared/reference-model run through model, loss and optimiser (tests, `model check-reference`).
+        // Golden cases of shared/reference-model through model, loss and Adam (ModelTests, `model check-reference`).
         .target(
             name: "ReferenceCases", dependencies: ["Losses", "Model", "Kernels", "TensorCore"],
             swiftSettings: fastMath),
@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Kernels", "TensorCore",
+                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "TensorCore",
                 "OptionParsing",
             ]),
 
@@ -51,33 +51,30 @@ let package = Package(
         .executableTarget(
             name: "mtrl-dist",
             dependencies: [
-                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "ReferenceCases", "Kernels", "TensorCore", "BinaryFormat",
+                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Model", "ReferenceCases",
+                "TensorCore",
             ]),
         .executableTarget(
             name: "mtrl-bench",
-            dependencies: [
-                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Kernels", "TensorCore",
-            ],
+            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "TensorCore"],
             path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Sources/TestSupport"),
         // The tape autodiff, a test-only reference: no product depends on it.
-        .target(name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
+        .target(
+            name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "ReferenceCases", "Kernels", "TensorCore", "TestSupport"],
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "ReferenceCases", "Kernels", "TensorCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Environments", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ClusterTests"),
     ]
 )
