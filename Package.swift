@@ -22,9 +22,13 @@ let package = Package(
 
         // MARK: - Numerics
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "Layers", dependencies: ["TensorCore"], swiftSettings: fastMath),
-        .target(name: "Model", dependencies: ["Layers", "TensorCore"], swiftSettings: fastMath),
-        .target(name: "Losses", dependencies: ["Model", "Layers", "TensorCore"], swiftSettings: fastMath),
+        .target(name: "Kernels", dependencies: ["TensorCore"], swiftSettings: fastMath),
+        .target(name: "Model", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastMath),
+        .target(name: "Losses", dependencies: ["Model", "Kernels", "TensorCore"], swiftSettings: fastMath),
+        // Golden cases of shared/reference-model through model, loss and Adam (ModelTests, `model check-reference`).
+        .target(
+            name: "ReferenceCases", dependencies: ["Losses", "Model", "Kernels", "TensorCore"],
+            swiftSettings: fastMath),
 
         // MARK: - Environments and data
         .target(name: "Environments"),
@@ -38,7 +42,7 @@ let package = Package(
         .target(
             name: "Training",
             dependencies: [
-                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "Layers", "TensorCore",
+                "Distributed", "Datasets", "BinaryFormat", "Environments", "Losses", "Model", "TensorCore",
                 "OptionParsing",
             ]),
 
@@ -47,30 +51,30 @@ let package = Package(
         .executableTarget(
             name: "mtrl-dist",
             dependencies: [
-                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Layers", "TensorCore", "BinaryFormat",
+                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Model", "ReferenceCases",
+                "TensorCore",
             ]),
         .executableTarget(
             name: "mtrl-bench",
-            dependencies: [
-                "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Losses", "Model",
-                "Layers", "TensorCore",
-            ],
+            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "TensorCore"],
             path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
         .target(name: "TestSupport", dependencies: ["TensorCore", "Datasets", "BinaryFormat"], path: "Sources/TestSupport"),
+        // The tape autodiff, a test-only reference: no product depends on it.
+        .target(
+            name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Layers", "TensorCore", "TestSupport"],
+        .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "ReferenceCases", "Kernels", "TensorCore"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Environments", "TestSupport"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Losses", "Model", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Losses", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
-        .testTarget(name: "ClusterTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ClusterTests"),
     ]
 )

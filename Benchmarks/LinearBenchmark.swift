@@ -1,14 +1,16 @@
 import Foundation
+import Kernels
 import TensorCore
 
-/// GFLOP/s of the tape's linear layer (forward + backward) next to raw sgemm on the same shapes.
+/// GFLOP/s of the model's linear layer (forward + backward) next to raw sgemm on the same shapes.
 ///
 /// Shapes are those of a Sable projection (spec §2.3–2.4: W_q, W_k, W_v, W_g, W_o and the SwiGLU
 /// matrices are all E×E): x (R, E)·W (E, E) + b, with R = B·T·N tokens. One forward + backward is
 /// three GEMMs of 2·R·E² flops each: y = x·W, dW = xᵀ·dY, dx = dY·Wᵀ. The raw baseline runs exactly
-/// those three `cblas_sgemm` calls on the same buffers, threaded by OpenBLAS itself; the layer
-/// runs them through `BLAS.sgemm` (split across our compute threads) and adds the bias, db, the
-/// output seed and the tape bookkeeping. Runs alternate between the two and keep the best of each.
+/// those three `cblas_sgemm` calls on the same buffers, threaded by OpenBLAS itself; the layer runs
+/// the kernels `Sources/Model` runs (the output head's linear maps): `MatMul.product` (`BLAS.sgemm`
+/// split across our compute threads) on `Matrix` views of a `Workspace` and a `ParameterArena`,
+/// plus `RowOps` for the bias and db. Runs alternate between the two and keep the best of each.
 public enum LinearBenchmark {
     /// Options: `--embeddings 64,512,768`, `--rows 2048,16384`, `--repeats 5`.
     public static func run(arguments: [String]) {
@@ -25,60 +27,54 @@ public enum LinearBenchmark {
         }
     }
 
-    /// Best GFLOP/s of raw sgemm and of the tape's linear layer for one shape.
+    /// Best GFLOP/s of raw sgemm and of the model's linear layer for one shape.
     static func measure(rows: Int, embedding e: Int, repeats: Int) -> (raw: Double, layer: Double) {
         var stream = RandomStream(seed: 1).derived("linear-benchmark", rows, e)
-        func random(_ shape: Shape) -> Tensor {
-            Tensor(shape: shape, values: (0..<shape.count).map { _ in 2 * stream.nextUniformFloat() - 1 })
+        func fillRandom(_ m: Matrix) {
+            for r in 0..<m.rows { for c in 0..<m.cols { m[r, c] = 2 * stream.nextUniformFloat() - 1 } }
         }
-        let x = random([rows, e]), dY = random([rows, e])
+        let workspace = Workspace()
+        let x = workspace.matrix(rows, e), dY = workspace.matrix(rows, e)
+        let y = workspace.matrix(rows, e), dX = workspace.matrix(rows, e)
+        fillRandom(x)
+        fillRandom(dY)
         var layout = ArenaLayout()
         let weight = layout.add("weight", shape: [e, e]), bias = layout.add("bias", shape: [e])
         let parameters = ParameterArena(layout: layout), gradients = ParameterArena(layout: layout)
-        parameters.setValues(random([e, e]).toArray(), of: weight)
-        let w = Tensor(parameters, weight), dW = Tensor(gradients, weight)
-        let y = Tensor(zeros: [rows, e]), dX = Tensor(zeros: [rows, e])
-        let tape = Tape()
         let flops = 6.0 * Double(rows) * Double(e) * Double(e)
+        return parameters.buffer.withUnsafeMutableBufferPointer { p in
+            gradients.buffer.withUnsafeMutableBufferPointer { g in
+                let w = Matrix(p.baseAddress! + weight.offset, rows: e, cols: e)
+                let dW = Matrix(g.baseAddress! + weight.offset, rows: e, cols: e)
+                let b = p.baseAddress! + bias.offset, dB = g.baseAddress! + bias.offset
+                fillRandom(w)
 
-        func rawStep() {
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    dY.withUnsafeBufferPointer { pg in
-                        y.withUnsafeMutableBufferPointer { py in
-                            BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: e, k: e, alpha: 1,
-                                       a: px.baseAddress!, lda: e, b: pw.baseAddress!, ldb: e, beta: 0,
-                                       c: py.baseAddress!, ldc: e, parallel: false)
-                        }
-                        dW.withUnsafeMutableBufferPointer { pd in
-                            BLAS.sgemm(transposeA: true, transposeB: false, m: e, n: e, k: rows, alpha: 1,
-                                       a: px.baseAddress!, lda: e, b: pg.baseAddress!, ldb: e, beta: 1,
-                                       c: pd.baseAddress!, ldc: e, parallel: false)
-                        }
-                        dX.withUnsafeMutableBufferPointer { pd in
-                            BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: e, k: e, alpha: 1,
-                                       a: pg.baseAddress!, lda: e, b: pw.baseAddress!, ldb: e, beta: 0,
-                                       c: pd.baseAddress!, ldc: e, parallel: false)
-                        }
-                    }
+                func rawStep() {
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: rows, n: e, k: e, alpha: 1,
+                               a: x.pointer, lda: e, b: w.pointer, ldb: e, beta: 0, c: y.pointer, ldc: e, parallel: false)
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: e, n: e, k: rows, alpha: 1,
+                               a: x.pointer, lda: e, b: dY.pointer, ldb: e, beta: 1, c: dW.pointer, ldc: e, parallel: false)
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: rows, n: e, k: e, alpha: 1,
+                               a: dY.pointer, lda: e, b: w.pointer, ldb: e, beta: 0, c: dX.pointer, ldc: e, parallel: false)
                 }
+                // As `OutputHead` runs each of its linear maps (Sources/Model/FeedForward.swift).
+                func layerStep() {
+                    MatMul.product(x, w, into: y)
+                    RowOps.addBias(b, to: y)
+                    MatMul.product(x, transposeA: true, dY, into: dW, accumulate: true)
+                    RowOps.accumulateColumnSums(dY, into: dB)
+                    MatMul.product(dY, w, transposeB: true, into: dX)
+                }
+                BLAS.withLibraryThreading { rawStep() }
+                layerStep()
+                var bestRaw = Double.infinity, bestLayer = Double.infinity
+                for _ in 0..<repeats {
+                    bestRaw = min(bestRaw, BLAS.withLibraryThreading { seconds(rawStep) })
+                    bestLayer = min(bestLayer, seconds(layerStep))
+                }
+                return (flops / bestRaw / 1e9, flops / bestLayer / 1e9)
             }
         }
-        func layerStep() {
-            tape.reset()
-            let input = tape.input(x)
-            let output = tape.linear(input, weight: tape.parameter(weight, values: parameters, gradients: gradients),
-                                     bias: tape.parameter(bias, values: parameters, gradients: gradients))
-            tape.backward(from: output, seed: dY)
-        }
-        BLAS.withLibraryThreading { rawStep() }
-        layerStep()
-        var bestRaw = Double.infinity, bestLayer = Double.infinity
-        for _ in 0..<repeats {
-            bestRaw = min(bestRaw, BLAS.withLibraryThreading { seconds(rawStep) })
-            bestLayer = min(bestLayer, seconds(layerStep))
-        }
-        return (flops / bestRaw / 1e9, flops / bestLayer / 1e9)
     }
 
     static func seconds(_ body: () -> Void) -> Double {

@@ -5,7 +5,7 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     USAGE: mtrl-bench <benchmark> [options]
-      linear    tape linear layer forward+backward vs raw sgemm   [--embeddings 64,512,768] [--rows 2048,16384]
+      linear    model linear layer forward+backward vs raw sgemm  [--embeddings 64,512,768] [--rows 2048,16384]
       oryx      one full Oryx update (ms, agent-tokens/s, MFU, peak memory)   [see --help of the benchmark]
       env       environment steps/s for 1 and 256 copies          [--tasks ID,ID] [--seconds S]
       sampler   sampled chunks/s and MB/s                          [--env E --episodes N --out DIR | --dataset PATH]

@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 
 /// SwiGLU FFN (spec §2.1): FFN(x) = (swish(x W_gate) ⊙ (x W_lin)) W_out, hidden width E.
 ///

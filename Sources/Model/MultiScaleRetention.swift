@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import TensorCore
 
 /// Multi-scale retention, training form (spec §2.3–§2.5), over B samples of L tokens:

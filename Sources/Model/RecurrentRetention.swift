@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import TensorCore
 
 /// Multi-scale retention in recurrent form (spec §2.3 "Recurrent form", §8) for C environment

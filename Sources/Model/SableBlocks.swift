@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import TensorCore
 
 /// Saved state of one RMSNorm application: 1/rms per row and, when `storesOutput`, the output.

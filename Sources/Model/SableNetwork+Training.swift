@@ -1,5 +1,5 @@
 import Foundation
-import Layers
+import Kernels
 import TensorCore
 
 extension SableNetwork {

@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import TensorCore
 
 /// The Sable encoder–decoder in training form (spec §2), batched over B samples of L = T·N tokens.

@@ -1,5 +1,5 @@
 import Foundation
-import Layers
+import Kernels
 import TensorCore
 
 /// How an acting policy picks each agent's action (spec §8).

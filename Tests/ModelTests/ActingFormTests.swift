@@ -1,4 +1,4 @@
-import Layers
+import Kernels
 import Losses
 import Model
 import TensorCore

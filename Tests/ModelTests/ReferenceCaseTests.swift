@@ -1,5 +1,5 @@
 import Foundation
-import Losses
+import ReferenceCases
 import Testing
 
 @Suite struct ReferenceCaseTests {

@@ -1,8 +1,8 @@
 import Environments
 import Foundation
-import Losses
 import Model
 import OptionParsing
+import ReferenceCases
 
 /// `mtrl-dist model`: parameter counts of a configuration.
 enum ModelCommand: Command {

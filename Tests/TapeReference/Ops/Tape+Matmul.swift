@@ -97,7 +97,7 @@ struct MatmulProblem {
 
     /// C[i] = op(A[i])·op(B[i]) + beta·C[i] for every batch entry.
     func run(_ a: Tensor, _ transposeA: Bool, _ b: Tensor, _ transposeB: Bool,
-             into c: Tensor, beta: Float, workspace: Workspace) {
+             into c: Tensor, beta: Float, workspace: TapeWorkspace) {
         precondition(c.count == batch * m * n, "matmul output \(c.shape) for batch \(batch) of \(m)x\(n)")
         for i in 0..<batch {
             Kernels.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,

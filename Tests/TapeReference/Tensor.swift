@@ -1,8 +1,10 @@
+import TensorCore
+
 /// A dense, row-major Float32 tensor of up to 4 dimensions: a view of `count` contiguous floats
 /// of an `AlignedBuffer`, starting at `offset`.
 ///
 /// Views share storage: `reshaped` and `slice(leading:)` never copy. Tensors made by a
-/// `Workspace` or `Tensor(shape:)` start 64-byte aligned; a leading-axis slice is aligned when
+/// `TapeWorkspace` or `Tensor(shape:)` start 64-byte aligned; a leading-axis slice is aligned when
 /// its offset is a multiple of 16 floats (`isAligned`).
 ///
 /// Properties: `offset + count <= buffer.count`; `Tensor` is a value type over shared storage, so
@@ -45,8 +47,9 @@ public struct Tensor: @unchecked Sendable {
     /// True when the first element sits on a 64-byte boundary (safe to hand to BLAS).
     public var isAligned: Bool { offset % AlignedBuffer.floatsPerAlignment == 0 }
 
-    /// Pointer to the first element. Only for kernels inside TensorCore; must not escape the caller.
-    @usableFromInline var pointer: UnsafeMutablePointer<Float> { buffer.base + offset }
+    /// Pointer to the first element. Only for the tape's kernels and ops; must not escape the caller.
+    /// Valid while this tensor lives: it holds `buffer`, whose storage never moves.
+    var pointer: UnsafeMutablePointer<Float> { buffer.withUnsafeMutableBufferPointer { $0.baseAddress! } + offset }
 
     /// The same elements under another shape with the same count (no copy).
     public func reshaped(_ newShape: Shape) -> Tensor {
@@ -67,11 +70,11 @@ public struct Tensor: @unchecked Sendable {
     public subscript(flat index: Int) -> Float {
         get {
             precondition(index >= 0 && index < count, "index \(index) out of range for \(shape)")
-            return buffer.base[offset + index]
+            return buffer[offset + index]
         }
         nonmutating set {
             precondition(index >= 0 && index < count, "index \(index) out of range for \(shape)")
-            buffer.base[offset + index] = newValue
+            buffer[offset + index] = newValue
         }
     }
 

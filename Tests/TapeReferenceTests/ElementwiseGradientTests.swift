@@ -1,4 +1,5 @@
 import Testing
+import TapeReference
 import TensorCore
 import TestSupport
 

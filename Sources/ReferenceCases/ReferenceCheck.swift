@@ -1,5 +1,6 @@
 import Foundation
-import Layers
+import Kernels
+import Losses
 import Model
 import TensorCore
 

@@ -1,4 +1,6 @@
+import TapeReference
 import TensorCore
+import TestSupport
 
 /// Gradient check of a function built from `Tape` ops.
 ///
@@ -10,13 +12,13 @@ import TensorCore
 /// noise of a few ulps (≈ 5e-7 relative), which the difference quotient divides by 2ε; so
 /// `absoluteTolerance + 5e-7·Σ|r_j·out_j| / 2ε` is allowed. This matters only where the true
 /// derivative is near zero (e.g. a group norm over 2 values, whose output is ±1 whatever x is).
-public enum TapeGradientCheck {
+enum TapeGradientCheck {
     /// - Parameters:
     ///   - inputs: the differentiated inputs (each becomes `tape.input`); fixed data goes in `build`'s captures.
     ///   - seed: seeds the output weights and the directions.
     ///   - build: records the function on the tape and returns its output.
     /// - Returns: one result per input and direction.
-    public static func check(
+    static func check(
         inputs: [Tensor], seed: UInt64, directions: Int = 2, epsilon: Float = GradientChecker.defaultEpsilon,
         relativeTolerance: Double = GradientChecker.defaultRelativeTolerance,
         absoluteTolerance: Double = GradientChecker.defaultAbsoluteTolerance,

@@ -1,4 +1,4 @@
-import CBLAS
+import TensorCore
 
 extension Kernels {
     /// C = alpha·op(A)·op(B) + beta·C on raw row-major matrices, through `BLAS.sgemm`.
@@ -9,7 +9,7 @@ extension Kernels {
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>,
-        beta: Float, c: UnsafeMutablePointer<Float>, workspace: Workspace
+        beta: Float, c: UnsafeMutablePointer<Float>, workspace: TapeWorkspace
     ) {
         let a = alignedCopy(a, count: m * k, workspace: workspace)
         let b = alignedCopy(b, count: k * n, workspace: workspace)
@@ -27,7 +27,7 @@ extension Kernels {
     }
 
     private static func alignedCopy(
-        _ p: UnsafeMutablePointer<Float>, count: Int, workspace: Workspace
+        _ p: UnsafeMutablePointer<Float>, count: Int, workspace: TapeWorkspace
     ) -> UnsafeMutablePointer<Float> {
         if isAligned(p) { return p }
         let copy = workspace.allocate([count]).pointer

@@ -1,6 +1,12 @@
+import TensorCore
+
 /// Reverse-mode automatic differentiation over a linear record of ops (micrograd / llm.c style).
 ///
-/// Each op computes its forward value into the tape's `Workspace` and records a hand-written
+/// A test-only reference: the product (model, losses, trainer) runs the fused kernels of
+/// `Sources/Kernels` with hand-written backward passes over flat parameter arenas; this tape is
+/// exercised only by its own tests (TapeReferenceTests).
+///
+/// Each op computes its forward value into the tape's `TapeWorkspace` and records a hand-written
 /// backward closure next to it. `backward(from:)` walks the record in reverse; every backward
 /// ACCUMULATES into its inputs' gradients (`dX += …`), never overwrites. Parameter gradients
 /// live in a `ParameterArena` laid out like the parameters (zero it once per step, e.g.
@@ -16,7 +22,7 @@
 /// GEMM beta 0); nodes unreachable from the output are never visited.
 public final class Tape: @unchecked Sendable {
     /// Where forward values, saved statistics and intermediate gradients live.
-    public let workspace: Workspace
+    public let workspace: TapeWorkspace
 
     struct Node {
         var value: Tensor
@@ -28,11 +34,8 @@ public final class Tape: @unchecked Sendable {
 
     /// A tape with its own workspace of `workspaceCapacity` floats (grows on demand).
     public init(workspaceCapacity: Int = 1 << 16) {
-        workspace = Workspace(capacity: workspaceCapacity)
+        workspace = TapeWorkspace(capacity: workspaceCapacity)
     }
-
-    /// Number of nodes recorded since the last reset.
-    public var nodeCount: Int { nodes.count }
 
     /// Forgets every node and frees the workspace for the next step (keeps all memory).
     public func reset() {

@@ -1,26 +1,13 @@
 import Testing
+import TapeReference
 import TensorCore
 
-/// Every buffer handed to BLAS must start on a 64-byte boundary.
-@Suite struct AlignmentTests {
+/// Every buffer the tape hands to BLAS must start on a 64-byte boundary.
+@Suite struct TapeAlignmentTests {
     static func address(_ t: Tensor) -> Int { t.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) } }
 
-    @Test func everyArenaSliceIsAligned() {
-        var layout = ArenaLayout()
-        for (i, shape) in [[3], [5, 7], [1], [16], [17, 3], [64, 64], [2, 3, 5]].enumerated() {
-            layout.add("p\(i)", shape: shape)
-        }
-        let values = ParameterArena(layout: layout), gradients = ParameterArena(layout: layout)
-        for slice in layout.slices {
-            #expect(slice.offset % AlignedBuffer.floatsPerAlignment == 0, "\(slice.name) offset \(slice.offset)")
-            for arena in [values, gradients] {
-                #expect(Self.address(Tensor(arena, slice)) % AlignedBuffer.alignment == 0, "\(slice.name)")
-            }
-        }
-    }
-
     @Test func everyWorkspaceViewIsAlignedAcrossGrowthAndReset() {
-        let workspace = Workspace(capacity: 100)
+        let workspace = TapeWorkspace(capacity: 100)
         for step in 0..<3 {
             for count in [1, 3, 17, 250, 5, 1_000, 33] {
                 let t = workspace.allocate([count])

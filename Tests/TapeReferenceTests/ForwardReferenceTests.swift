@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TapeReference
 import TensorCore
 import TestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import Losses
 import Model
 import TensorCore
 

@@ -1,4 +1,6 @@
-/// Scratch memory for one training step: a bump allocator over aligned blocks, reset each step.
+import TensorCore
+
+/// The tape's scratch memory for one step: a bump allocator over aligned blocks, reset each step.
 ///
 /// `allocate` hands out 64-byte aligned tensors; `reset` makes all of it free again without
 /// freeing memory. If a step needs more than the current capacity, extra blocks are added;
@@ -7,7 +9,7 @@
 ///
 /// Properties: every tensor it returns has `isAligned == true`; tensors from before a `reset`
 /// must not be used after it (their memory is handed out again).
-public final class Workspace: @unchecked Sendable {
+public final class TapeWorkspace: @unchecked Sendable {
     private var blocks: [AlignedBuffer]
     private var blockIndex = 0
     private var cursor = 0
