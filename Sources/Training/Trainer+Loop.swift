@@ -27,6 +27,11 @@ extension Trainer {
             return .alreadyFinished
         }
         SignalFlag.install()
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        completedUpdate = startUpdate
+        SignalCheckpointer.shared.register { [weak self] in self?.checkpointOnSignal() }
+        defer { SignalCheckpointer.shared.register(nil) }
         let start = DispatchTime.now().uptimeNanoseconds
         say("mtrl-dist train: \(config.loss.kind.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
             + "\(rankCount) rank(s)\(rankCount != communicator.size ? " simulated in one process" : ""), "
@@ -41,7 +46,10 @@ extension Trainer {
         var windowStart = DispatchTime.now().uptimeNanoseconds
         var windowTokens = 0
         for update in startUpdate..<config.steps {
-            let losses = try engine.computeGradients(update: update)
+            stateLock.unlock()  // the signal thread may checkpoint `completedUpdate` meanwhile
+            let computed = Result { try engine.computeGradients(update: update) }
+            stateLock.lock()
+            let losses = try computed.get()
             if let dumpGradientPath {
                 if communicator.rank == 0 { try writeGradient(to: dumpGradientPath) }
                 try communicator.barrier()
@@ -66,6 +74,7 @@ extension Trainer {
             }
             if config.evalEvery > 0 && done % config.evalEvery == 0 { try evaluateAndSelect(update: done) }
             if config.checkpointEvery > 0 && done % config.checkpointEvery == 0 { try saveCheckpoint(update: done) }
+            completedUpdate = done
             if try signalReceived() {
                 try saveCheckpoint(update: done)
                 say("signal received: checkpoint written at update \(done); exiting with code \(SignalFlag.checkpointedExitCode) so the job can be requeued")
@@ -93,6 +102,20 @@ extension Trainer {
         }
         skippedUpdates += 1
         say("update \(update) skipped (\(skippedUpdates) so far): not finite: loss terms \(terms), gradient norm \(gradientNorm)")
+    }
+
+    /// Run by the signal thread: writes the checkpoint of the last completed update at once, unless
+    /// it is already on disk. Waits while the loop is between updates (its state is then changing).
+    func checkpointOnSignal() {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        guard lastCheckpointUpdate != completedUpdate else { return }
+        do {
+            try saveCheckpoint(update: completedUpdate)
+            say("signal \(SignalFlag.received): checkpoint of update \(completedUpdate) written at once; the update in flight finishes next")
+        } catch {
+            FileHandle.standardError.write(Data("error: checkpoint on signal failed: \(error)\n".utf8))
+        }
     }
 
     /// Whether any rank received SIGTERM/SIGUSR1 (all ranks agree, so all stop at the same update).

@@ -26,6 +26,11 @@ public final class Trainer {
     var lastCheckpointUpdate: Int?
     /// Updates skipped for a non-finite loss or gradient since this process started (`--non-finite skip`).
     var skippedUpdates = 0
+    /// The last update whose bookkeeping (metrics, evaluation, checkpoint) is done.
+    var completedUpdate = 0
+    /// Held by the training loop except while it computes gradients (when the parameters, Adam state
+    /// and best-so-far are those of `completedUpdate`): the signal thread takes it to checkpoint.
+    let stateLock = NSLock()
     var bestScore = -Double.infinity
     var bestUpdate = -1
     var bestParameters: [Float]

@@ -89,6 +89,48 @@ import Training
         #expect(checkpoint.update > 0 && checkpoint.update < 20_000)
     }
 
+    @Test("SIGTERM or SIGINT to mpirun during an update longer than its kill timeout: the last completed update is checkpointed at once",
+          arguments: [SIGTERM, SIGINT])
+    func terminationCheckpointsAtOnce(signal: Int32) throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-term")
+        let run = dir.file("run")
+        let launcher = try MPIRunLauncher()
+        let data = try TrainerFixture.dataDirectory.get()
+        // E = 384, B = 32, T = 20: one update takes seconds, longer than Open MPI's 1 s between its SIGTERM and SIGKILL.
+        let command = launcher.commandLine(ranks: 2, program: try TrainerFixture.binary(), arguments: [
+            "train", "--data", data] + TrainerFixture.arguments(overriding: [
+                "embed": "384", "heads": "4", "batch": "32", "chunk": "20", "steps": "100000", "log-every": "1",
+                "checkpoint-every": "0", "out": run.path]))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal"] + command
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        let output = dir.file("output.txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let sink = try FileHandle(forWritingTo: output)
+        process.standardOutput = sink
+        process.standardError = sink
+        try process.run()
+        let metrics = run.appendingPathComponent("metrics.csv").path
+        let deadline = Date().addingTimeInterval(180)
+        while !FileManager.default.fileExists(atPath: metrics) && Date() < deadline { usleep(100_000) }
+        try #require(FileManager.default.fileExists(atPath: metrics), "no update finished in 180 s")
+        kill(process.processIdentifier, signal)
+        let stop = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < stop { usleep(100_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try sink.close()
+        let log = try String(contentsOf: output, encoding: .utf8)
+        let latest = run.appendingPathComponent("checkpoints/latest.ckpt").path
+        try #require(FileManager.default.fileExists(atPath: latest), "no checkpoint after the signal:\n\(log)")
+        let update = try Checkpoint.read(from: latest).update
+        #expect(update >= 1, "\(log)")
+        let resumed = try TrainerFixture.train(["--resume", run.path, "--steps", "\(update + 1)", "--embed", "384", "--heads", "4",
+                                                "--batch", "32", "--chunk", "20"])
+        #expect(resumed.exitStatus == 0, "\(resumed.combinedOutput)")
+    }
+
     @Test("bad input gives a clear error and exit code, and leaves an existing run intact")
     func badInputIsRefusedClearly() throws {
         let dir = try TemporaryDirectory(prefix: "mtrl-bad")
