@@ -7,6 +7,8 @@
 #                              [--bin PATH] [--data DIR] [--out DIR]
 # Rank counts above the machine's cores are oversubscribed (the table says so): their efficiency
 # measures MPI overhead under time-sharing, not scaling.
+# final_field FILE KEY: a number of final.json (one JSON object; keys in any order).
+final_field() { sed -n "s/.*\"$2\" *: *\([0-9.e+-]*\).*/\1/p" "$1" | head -n 1; }
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RANKS="1 2 4 8"; EMBEDS="64 512 768"; STEPS=20; BATCH=64; BIN=.build/release/mtrl-dist; DATA=""; OUT=runs/scaling
@@ -39,7 +41,7 @@ for E in $EMBEDS; do
             --heads 4 --batch "$BATCH" --chunk 20 --steps "$STEPS" --seed 1 --out "$run" --eval-every 0 \
             --checkpoint-every 0 --final-eval-episodes 0 --log-every "$STEPS" >"$run.log" 2>&1 \
             || { echo "run E=$E R=$R failed; see $run.log"; continue; }
-        read -r tps frac mem < <(sed -n 's/.*"tokens_per_second": *\([0-9.e+-]*\).*"allreduce_fraction": *\([0-9.e+-]*\).*"peak_rss_mb": *\([0-9.e+-]*\).*/\1 \2 \3/p' "$run/final.json")
+        tps=$(final_field "$run/final.json" tokens_per_second) frac=$(final_field "$run/final.json" allreduce_fraction) mem=$(final_field "$run/final.json" peak_rss_mb)
         [[ -z "$base" ]] && base=$tps
         eff=$(awk -v t="$tps" -v b="$base" -v r="$R" 'BEGIN{printf "%.2f", t/(b*r)}')
         note=""; ((R > CORES)) && note="oversubscribed ($R ranks on $CORES cores)"

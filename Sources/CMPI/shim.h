@@ -21,5 +21,8 @@ static inline int mtrl_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
 static inline int mtrl_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline MPI_Request mtrl_request_null(void) { return MPI_REQUEST_NULL; }
 static inline MPI_Status *mtrl_status_ignore(void) { return MPI_STATUS_IGNORE; }
+static inline MPI_Datatype mtrl_type_int32(void) { return MPI_INT32_T; }
+static inline int mtrl_any_source(void) { return MPI_ANY_SOURCE; }
+static inline int mtrl_status_source(const MPI_Status *status) { return status->MPI_SOURCE; }
 
 #endif

@@ -15,12 +15,26 @@ import Darwin
 ///
 /// Properties: counts above Int32.max are split into several MPI calls; all-reduce is in place
 /// (`MPI_IN_PLACE`).
+///
+/// Every collective is started non-blocking and waited on by polling, so a collective that waits
+/// longer than `collectiveTimeoutSeconds` for the other ranks (one stopped, hung or lost) does
+/// not hang the job: the waiting ranks find out which ranks never arrived, the lowest of them
+/// names them (rank, host, pid) and the job is aborted.
 public final class MPICommunicator: Communicator, @unchecked Sendable {
-    // @unchecked Sendable: every stored property is an immutable value; MPI itself is used
-    // funneled (documented above), which the type system cannot express.
+    // @unchecked Sendable: MPI itself is used funneled (documented above), and the mutable state
+    // (timeout, collective counter) belongs to that one thread, which the type system cannot express.
     public let rank: Int
     public let size: Int
     private let comm: MPI_Comm
+    /// Seconds a collective may wait for the other ranks before the job is ended with their names.
+    /// Generous by default (a checkpoint or evaluation on one rank makes the others wait).
+    public var collectiveTimeoutSeconds = 900.0
+    /// "host (pid N)" of every rank, gathered at start-up, for the stall report.
+    private var peers: [String] = []
+    /// Collectives completed so far (numbers the one that stalls in the report).
+    private var collectiveCount = 0
+    /// Tag of the "I am waiting too" messages exchanged after a stall.
+    private static let stallTag: Int32 = 7_345
 
     /// Seconds the exit handler lets `MPI_Finalize` wait for the other ranks before it ends the
     /// process with SIGALRM (so a rank that exits early cannot hang the job).
@@ -48,6 +62,13 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         try Self.check(MPI_Comm_size(comm, &size), "MPI_Comm_size", rank: Int(rank))
         self.rank = Int(rank)
         self.size = Int(size)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        let me = "\(String(cString: host)) (pid \(getpid()))"
+        var mine = [UInt8](me.utf8.prefix(63)) + [UInt8](repeating: 0, count: 64 - min(63, me.utf8.count))
+        var all = [UInt8](repeating: 0, count: 64 * Int(size))
+        try Self.check(MPI_Allgather(&mine, 64, mtrl_type_byte(), &all, 64, mtrl_type_byte(), comm), "MPI_Allgather", rank: Int(rank))
+        peers = (0..<Int(size)).map { r in String(decoding: all[(r * 64)..<(r * 64 + 64)].prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// Finalises MPI (`MPI_Finalize`, which waits for every rank to call it). Call it once at the
@@ -85,15 +106,19 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     }
 
     public func barrier() throws {
-        try check(MPI_Barrier(comm), "MPI_Barrier")
+        var request: MPI_Request? = mtrl_request_null()
+        try check(MPI_Ibarrier(comm, &request), "MPI_Barrier")
+        try complete(&request, "MPI_Barrier")
     }
 
     public func broadcast(bytes: UnsafeMutableRawBufferPointer, root: Int) throws {
         guard let base = bytes.baseAddress else { return }
         for chunk in Self.chunks(count: bytes.count) {
+            var request: MPI_Request? = mtrl_request_null()
             try check(
-                MPI_Bcast(base + chunk.lowerBound, Int32(chunk.count), mtrl_type_byte(), Int32(root), comm),
+                MPI_Ibcast(base + chunk.lowerBound, Int32(chunk.count), mtrl_type_byte(), Int32(root), comm, &request),
                 "MPI_Bcast")
+            try complete(&request, "MPI_Bcast")
         }
     }
 
@@ -112,10 +137,12 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     ) throws {
         guard let base else { return }
         for chunk in Self.chunks(count: count) {
+            var request: MPI_Request? = mtrl_request_null()
             try check(
-                MPI_Allreduce(mtrl_in_place(), base + chunk.lowerBound * stride, Int32(chunk.count), type,
-                              Self.mpiOp(op), comm),
+                MPI_Iallreduce(mtrl_in_place(), base + chunk.lowerBound * stride, Int32(chunk.count), type,
+                               Self.mpiOp(op), comm, &request),
                 "MPI_Allreduce")
+            try complete(&request, "MPI_Allreduce")
         }
     }
 
@@ -124,10 +151,12 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
                      "allGather: result has \(result.count) bytes, expected \(bytes.count) x \(size) ranks")
         precondition(bytes.count <= Int(Int32.max), "allGather of \(bytes.count) bytes is meant for small values")
         guard bytes.count > 0 else { return }
+        var request: MPI_Request? = mtrl_request_null()
         try check(
-            MPI_Allgather(bytes.baseAddress, Int32(bytes.count), mtrl_type_byte(),
-                          result.baseAddress, Int32(bytes.count), mtrl_type_byte(), comm),
+            MPI_Iallgather(bytes.baseAddress, Int32(bytes.count), mtrl_type_byte(),
+                           result.baseAddress, Int32(bytes.count), mtrl_type_byte(), comm, &request),
             "MPI_Allgather")
+        try complete(&request, "MPI_Allgather")
     }
 
     public func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingReduction {
@@ -139,12 +168,76 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
                            &request),
             "MPI_Iallreduce")
         return PendingReduction(
-            completion: { [self] in try check(MPI_Wait(&request, mtrl_status_ignore()), "MPI_Wait") },
+            completion: { [self] in try complete(&request, "MPI_Iallreduce") },
             poll: { [self] in
                 var done: Int32 = 0
                 try check(MPI_Test(&request, &done, mtrl_status_ignore()), "MPI_Test")
                 return done != 0
             })
+    }
+
+    /// Waits for a started collective by polling; past `collectiveTimeoutSeconds` it reports the
+    /// ranks that never arrived and ends the job.
+    private func complete(_ request: inout MPI_Request?, _ call: String) throws {
+        collectiveCount += 1
+        var done: Int32 = 0
+        var polls = 0
+        var start = timespec()
+        while true {
+            try check(MPI_Test(&request, &done, mtrl_status_ignore()), call)
+            if done != 0 { return }
+            polls += 1
+            if polls == 1_000 { clock_gettime(CLOCK_MONOTONIC, &start) }
+            guard polls > 1_000 else { continue }  // the fast path: spin
+            let waited = Self.seconds(since: start)
+            if waited > collectiveTimeoutSeconds { reportStall(call: call, waited: waited) }
+            if waited > 0.01 { usleep(50) } else { sched_yield() }
+        }
+    }
+
+    /// After a collective timed out: tells every rank this one is waiting, listens for the others
+    /// for a grace period, then the lowest waiting rank names the ranks that never answered, and
+    /// every waiting rank aborts the job.
+    private func reportStall(call: String, waited: Double) -> Never {
+        var me = Int32(rank)
+        var sends: [MPI_Request?] = []
+        for peer in 0..<size where peer != rank {
+            var request: MPI_Request? = mtrl_request_null()
+            MPI_Isend(&me, 1, mtrl_type_int32(), Int32(peer), Self.stallTag, comm, &request)
+            sends.append(request)
+        }
+        var waiting: Set<Int> = [rank]
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let grace = min(30, max(5, collectiveTimeoutSeconds / 10))
+        while waiting.count < size && Self.seconds(since: start) < grace {
+            var flag: Int32 = 0
+            var status = MPI_Status()
+            MPI_Iprobe(mtrl_any_source(), Self.stallTag, comm, &flag, &status)
+            if flag != 0 {
+                var peer: Int32 = 0
+                MPI_Recv(&peer, 1, mtrl_type_int32(), mtrl_status_source(&status), Self.stallTag, comm, mtrl_status_ignore())
+                waiting.insert(Int(peer))
+            } else {
+                usleep(10_000)
+            }
+        }
+        if waiting.min() == rank {
+            let missing = (0..<size).filter { !waiting.contains($0) }.map { "\($0) on \(peers.indices.contains($0) ? peers[$0] : "?")" }
+            reportFatalError(rank: rank, message: "\(call) (collective #\(collectiveCount)) waited \(Int(waited)) s for rank(s) "
+                + "\(missing.joined(separator: ", ")), which never arrived (stopped, hung or lost); ending the job. "
+                + "The limit is --collective-timeout (\(Int(collectiveTimeoutSeconds)) s).")
+        } else {
+            usleep(UInt32(min(grace, 10) * 1e6))  // the lowest waiting rank reports first
+        }
+        MPI_Abort(comm, 1)
+        exit(1)
+    }
+
+    private static func seconds(since start: timespec) -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
     }
 
     public func abort(message: String) -> Never {

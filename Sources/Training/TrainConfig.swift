@@ -59,6 +59,8 @@ public struct TrainConfig: Sendable, Equatable {
     public var checksumEvery = 100
     public var blasThreads = 1
     public var onNonFinite: NonFiniteAction = .stop
+    /// Seconds a collective may wait for the other ranks before the job ends naming the missing ones.
+    public var collectiveTimeout = 900
 
     public init() {}
 
@@ -108,6 +110,9 @@ public struct TrainConfig: Sendable, Equatable {
         .choice("non-finite", \.onNonFinite,
                 "An update with a NaN/infinite loss or gradient: stop all ranks (checkpoint untouched) or skip it and count it.",
                 resumable: true),
+        .integer("collective-timeout", \.collectiveTimeout, 1...1_000_000,
+                 "Seconds a collective may wait for the other ranks before the job ends naming those that never arrived.",
+                 placeholder: "S", resumable: true),
     ]
 
     /// The setting named `key`. - Throws: `ConfigError.unknownKey` with the closest key.

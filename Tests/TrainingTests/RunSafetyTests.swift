@@ -238,4 +238,44 @@ import Training
         try #require(mkfifo(fifo, 0o644) == 0)
         #expect(throws: (any Error).self) { try Checkpoint.read(from: fifo) }
     }
+
+    @Test("a stopped rank does not hang the others: past --collective-timeout they name it and end the job")
+    func stoppedRankIsNamed() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-stall")
+        let run = dir.file("run")
+        let launcher = try MPIRunLauncher()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launcher.mpirunPath)
+        process.arguments = Array(launcher.commandLine(ranks: 2, program: try TrainerFixture.binary(), arguments: [
+            "train", "--data", try TrainerFixture.dataDirectory.get()] + TrainerFixture.arguments(overriding: [
+                "steps": "100000000", "log-every": "1", "collective-timeout": "3", "out": run.path])).dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(MPIRunLauncher.environment) { $1 }
+        let errors = dir.file("stderr.txt")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let sink = try FileHandle(forWritingTo: errors)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = sink
+        try process.run()
+        let metrics = run.appendingPathComponent("metrics.csv").path
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: metrics) && Date() < deadline { usleep(50_000) }
+        try #require(FileManager.default.fileExists(atPath: metrics))
+        // Stop one rank (the one with the higher pid) as SIGSTOP, a hung node or a debugger would.
+        let ranks = try ProcessRunner.run("/usr/bin/pgrep", arguments: ["-f", "--", "--out \(run.path)"], timeoutSeconds: 10)
+            .standardOutput.split(separator: "\n").compactMap { Int32($0) }.filter { $0 != process.processIdentifier }
+        try #require(ranks.count == 2, "rank pids: \(ranks)")
+        let stopped = ranks.max()!
+        kill(stopped, SIGSTOP)
+        defer { kill(stopped, SIGKILL) }
+        let stop = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < stop { usleep(100_000) }
+        let ended = !process.isRunning
+        if !ended { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try sink.close()
+        let log = try String(contentsOf: errors, encoding: .utf8)
+        #expect(ended, "the job still ran 60 s after a rank stopped")
+        #expect(process.terminationStatus != 0)
+        #expect(log.contains("never arrived") && log.contains("(pid \(stopped))"), "\(log)")
+    }
 }

@@ -33,6 +33,7 @@ enum TrainCommand: Command {
             return exitCode(try trainer.train(dumpGradientPath: options.string("dump-gradient")))
         }
         return try withWorld { world in
+            world.collectiveTimeoutSeconds = Double(config.collectiveTimeout)
             let trainer = try Trainer(config: config, communicator: world, resume: resumeDirectory != nil)
             return exitCode(try trainer.train(dumpGradientPath: options.string("dump-gradient")))
         }
