@@ -60,7 +60,7 @@ let package = Package(
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
-        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed"], path: "Sources/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "Layers", "TensorCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
