@@ -13,7 +13,7 @@ import Testing
         var observations: [[Float]]
     }
 
-    static func cell(_ row: Int, _ col: Int) -> ConnectorCell { ConnectorCell(row: row, col: col) }
+    static func cell(_ row: Int, _ col: Int) -> GridCell { GridCell(row: row, col: col) }
 
     static func step(_ parameters: ConnectorParameters, _ state: ConnectorState, actions: [Int32]) throws -> Outcome {
         let batch = ConnectorBatch(parameters: parameters, copies: 1)

@@ -5,10 +5,10 @@ extension RWAREWorld {
         let agents = (c * agentCount)..<((c + 1) * agentCount)
         let shelves = (c * shelfCount)..<((c + 1) * shelfCount)
         return RWAREState(
-            agentPositions: agents.map { RWAREPosition(row: agentRow[$0], col: agentCol[$0]) },
+            agentPositions: agents.map { GridCell(row: agentRow[$0], col: agentCol[$0]) },
             agentDirections: Array(agentDirection[agents]),
             agentCarrying: Array(agentCarrying[agents]),
-            shelfPositions: shelves.map { RWAREPosition(row: shelfCell[$0] / w, col: shelfCell[$0] % w) },
+            shelfPositions: shelves.map { GridCell(row: shelfCell[$0] / w, col: shelfCell[$0] % w) },
             shelfRequested: Array(shelfRequested[shelves]),
             requestQueue: Array(requestQueue[(c * queueSize)..<((c + 1) * queueSize)]),
             stepCount: stepCount[c])
@@ -84,7 +84,7 @@ extension RWAREWorld {
         }
     }
 
-    private func contains(_ p: RWAREPosition) -> Bool {
+    private func contains(_ p: GridCell) -> Bool {
         p.row >= 0 && p.row < layout.height && p.col >= 0 && p.col < layout.width
     }
 
