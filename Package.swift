@@ -61,7 +61,7 @@ let package = Package(
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
-        .target(name: "TestSupport", dependencies: ["TensorCore", "Datasets", "BinaryFormat"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed", "Datasets", "BinaryFormat"], path: "Sources/TestSupport"),
         // The tape autodiff, a test-only reference: no product depends on it.
         .target(
             name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),

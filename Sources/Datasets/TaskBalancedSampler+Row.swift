@@ -21,20 +21,16 @@ extension TaskBalancedSampler {
         }
         dataset.withObservations { source in
             batch.observations.withUnsafeMutableBufferPointer { target in
-                for t in 0..<t0 {
-                    let step = start + t
-                    for j in 0..<slots {
-                        let out = target.baseAddress! + ((row * t0 + t) * slots + j) * d
-                        let agent = permutation[j]
-                        guard agent < n else {
-                            out.update(repeating: 0, count: d)
-                            continue
-                        }
-                        out.update(repeating: 0, count: slots)
-                        out[agent] = 1
-                        (out + slots).update(from: source.baseAddress! + (step * n + agent) * f, count: f)
-                        (out + slots + f).update(repeating: 0, count: d - slots - f)
+                forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                    let out = target.baseAddress! + token * d
+                    guard agent < n else {
+                        out.update(repeating: 0, count: d)
+                        return
                     }
+                    out.update(repeating: 0, count: slots)
+                    out[agent] = 1
+                    (out + slots).update(from: source.baseAddress! + (step * n + agent) * f, count: f)
+                    (out + slots + f).update(repeating: 0, count: d - slots - f)
                 }
             }
         }
@@ -42,14 +38,9 @@ extension TaskBalancedSampler {
             dataset.withRewards { rewards in
                 batch.actions.withUnsafeMutableBufferPointer { actionsOut in
                     batch.rewards.withUnsafeMutableBufferPointer { rewardsOut in
-                        for t in 0..<t0 {
-                            let step = start + t
-                            for j in 0..<slots {
-                                let token = (row * t0 + t) * slots + j
-                                let agent = permutation[j]
-                                actionsOut[token] = agent < n ? Int32(actions[step * n + agent]) : 0
-                                rewardsOut[token] = agent < n ? rewards[step] : 0
-                            }
+                        forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                            actionsOut[token] = agent < n ? Int32(actions[step * n + agent]) : 0
+                            rewardsOut[token] = agent < n ? rewards[step] : 0
                         }
                     }
                 }
@@ -57,19 +48,27 @@ extension TaskBalancedSampler {
         }
         dataset.withLegal { legal in
             batch.legal.withUnsafeMutableBufferPointer { target in
-                for t in 0..<t0 {
-                    let step = start + t
-                    for j in 0..<slots {
-                        let out = target.baseAddress! + ((row * t0 + t) * slots + j) * a
-                        let agent = permutation[j]
-                        if agent < n {
-                            out.update(from: legal.baseAddress! + (step * n + agent) * a, count: a)
-                        } else {
-                            out.update(repeating: 1, count: a)
-                        }
+                forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                    let out = target.baseAddress! + token * a
+                    if agent < n {
+                        out.update(from: legal.baseAddress! + (step * n + agent) * a, count: a)
+                    } else {
+                        out.update(repeating: 1, count: a)
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body(token, step, agent)` for every token of batch row `row`, time-major: for t in
+    /// 0..<T and slot j in 0..<slots, token = (row·T + t)·slots + j, step = `start` + t (on the
+    /// dataset's time axis) and agent = `permutation[j]` (≥ the task's agent count: a padding slot).
+    @inline(__always)
+    private func forEachToken(row: Int, start: Int, permutation: [Int], _ body: (_ token: Int, _ step: Int, _ agent: Int) -> Void) {
+        let t0 = configuration.timeSteps
+        let slots = agentSlots
+        for t in 0..<t0 {
+            for j in 0..<slots { body((row * t0 + t) * slots + j, start + t, permutation[j]) }
         }
     }
 }

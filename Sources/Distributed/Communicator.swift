@@ -1,11 +1,14 @@
 /// The collective operations the trainer needs, over a fixed group of `size` ranks.
 ///
 /// `main` builds one communicator (`MPICommunicator` under mpirun or as a singleton,
-/// `SingleProcessCommunicator` for tests, `SimulatedRanks` for `--simulate-ranks`) and passes it
-/// down; no code reads a global rank (STYLE §4).
+/// `SingleProcessCommunicator` for `--simulate-ranks` and tests) and passes it down; no code
+/// reads a global rank (STYLE §4). `--simulate-ranks R` needs no communicator of its own: the
+/// trainer computes the R ranks' shares one after another in one process and combines them as
+/// the all-reduces would (Training's `UpdateEngine`).
 ///
 /// Every rank must call the same collectives, in the same order, with the same counts; a
-/// mismatch is a programmer mistake (MPI may hang or fail on it, `SimulatedRanks` throws).
+/// mismatch is a programmer mistake (MPI may hang or fail on it; the tests' in-process
+/// `SimulatedRanks` harness, in TestSupport, throws).
 /// Buffers are borrowed for the duration of a call only, except for `startAllReduceSum`,
 /// whose buffer must stay valid until the returned `PendingReduction` is waited on.
 ///
@@ -38,6 +41,7 @@ public protocol Communicator {
     /// Starts a sum all-reduce of `buffer` in place and returns at once where the transport allows
     /// (MPI_Iallreduce); the sum is in `buffer` after `wait()` on the result.
     /// The buffer must stay valid and untouched until then. Default: a blocking `allReduce`.
+    /// Used by `GradientAllReduce`'s non-blocking path, which the trainer does not use yet.
     /// Shapes: `buffer.count` ≤ Int32.max.
     func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingReduction
 

@@ -13,6 +13,12 @@
 /// polls the oldest unfinished one (MPI_Test); how much overlap results depends on how often
 /// backward marks ranges. If `backward` throws, started reductions are left unfinished: end
 /// the run (`abort`).
+///
+/// Which path runs: the trainer uses only the blocking one (`allReduce(_:)` after backward, in
+/// Training's `UpdateEngine`). The non-blocking path (`overlapsWithBackward`,
+/// `allReduce(_:during:)` with `GradientBucketTracker.markFinal`, `Communicator.startAllReduceSum`
+/// and `PendingReduction`) is not used by the trainer yet; it is kept, and tested (DistributedTests,
+/// mpi-probe `buckets`), for a later change that overlaps the reduction with backward.
 public final class GradientAllReduce {
     /// Floats in the gradient buffer.
     public let count: Int

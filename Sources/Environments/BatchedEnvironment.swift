@@ -32,6 +32,34 @@ public protocol BatchedEnvironment: AnyObject {
     func render(copy: Int) -> String
 }
 
+/// A batched environment whose copies step independently, one after another: `stepCopy` steps one
+/// copy, and `step(actions:rewards:terminal:truncated:)` of `BatchedEnvironment` is the one loop
+/// over the copies below, shared by every environment.
+protocol CopyByCopyEnvironment: BatchedEnvironment {
+    /// Steps copy `copy` with its joint action `actions[copy·N ..< (copy+1)·N]` (`actions` holds
+    /// every copy's); returns the team reward, whether the episode ended (terminal) and whether
+    /// it reached the time limit without ending (truncated).
+    func stepCopy(_ copy: Int, actions: [Int32]) -> (reward: Float, terminal: Bool, truncated: Bool)
+}
+
+extension CopyByCopyEnvironment {
+    public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
+        let copies = copyCount
+        precondition(
+            actions.count == copies * agentCount,
+            "actions has \(actions.count) entries, expected \(copies)·\(agentCount)")
+        precondition(
+            rewards.count == copies && terminal.count == copies && truncated.count == copies,
+            "rewards/terminal/truncated need \(copies) entries each")
+        for copy in 0..<copies {
+            let outcome = stepCopy(copy, actions: actions)
+            rewards[copy] = outcome.reward
+            terminal[copy] = outcome.terminal
+            truncated[copy] = outcome.truncated
+        }
+    }
+}
+
 /// A tiny seedable generator for environments (which depend on nothing else of ours).
 public struct SplitMixGenerator: RandomNumberGenerator, Sendable {
     public var state: UInt64

@@ -35,22 +35,13 @@ struct MultiScaleRetention {
         packed = workspace.matrix(e, 3 * e)
     }
 
-    private func pack(_ p: ParameterView) {
-        let d = embedding / heads
-        for h in 0..<heads {
-            packed.columns(h * d, d).copy(from: p.matrix(slices.query[h]))
-            packed.columns(embedding + h * d, d).copy(from: p.matrix(slices.key[h]))
-            packed.columns(2 * embedding + h * d, d).copy(from: p.matrix(slices.value[h]))
-        }
-    }
-
     /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
     /// Uses scratch a, b, c (d and e are left to the caller).
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
         let e = embedding
         let y = scratch.c.prefix(rows: rows)
-        pack(p)
+        slices.pack(p, heads: heads, into: packed)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
         MatMul.product(xv, packed.columns(2 * e, e), into: v.prefix(rows: rows))
@@ -140,10 +131,23 @@ struct MultiScaleRetention {
             g.matrix(slices.key[h]).add(dPacked.columns(e + h * d, d))
             g.matrix(slices.value[h]).add(dPacked.columns(2 * e + h * d, d))
         }
-        pack(p)
+        slices.pack(p, heads: heads, into: packed)
         MatMul.product(dQ, packed.columns(0, e), transposeB: true, into: dQuery, accumulate: true)
         MatMul.product(dK, packed.columns(e, e), transposeB: true, into: dKey, accumulate: true)
         MatMul.product(dV, packed.columns(2 * e, e), transposeB: true, into: dValue, accumulate: true)
+    }
+}
+
+extension RetentionSlices {
+    /// Copies the per-head projections of `p` into `packed` (E, 3E): W_q | W_k | W_v, head h of
+    /// each in columns h·d ..< (h+1)·d, d = E / `heads`. Used by the training and recurrent forms.
+    func pack(_ p: ParameterView, heads: Int, into packed: Matrix) {
+        let embedding = packed.rows, d = embedding / heads
+        for h in 0..<heads {
+            packed.columns(h * d, d).copy(from: p.matrix(query[h]))
+            packed.columns(embedding + h * d, d).copy(from: p.matrix(key[h]))
+            packed.columns(2 * embedding + h * d, d).copy(from: p.matrix(value[h]))
+        }
     }
 }
 

@@ -31,12 +31,7 @@ struct RecurrentRetention {
 
     /// Packs the per-head projections (call whenever the parameters may have changed).
     func pack(_ p: ParameterView) {
-        let d = embedding / heads
-        for h in 0..<heads {
-            packed.columns(h * d, d).copy(from: p.matrix(slices.query[h]))
-            packed.columns(embedding + h * d, d).copy(from: p.matrix(slices.key[h]))
-            packed.columns(2 * embedding + h * d, d).copy(from: p.matrix(slices.value[h]))
-        }
+        slices.pack(p, heads: heads, into: packed)
     }
 
     func step(key xk: Matrix, query xq: Matrix, value xv: Matrix, tokensPerCopy m: Int,

@@ -103,8 +103,6 @@ public final class SableNetwork: @unchecked Sendable {
     public var config: ModelConfig { layout.config }
     /// Rows of the last forward (B·T·N).
     public var rowCount: Int { batchSize * timeSteps * agentSlots }
-    /// Floats held in the activation workspace.
-    public var workspaceFloats: Int { workspace.floatCount }
 
     public var logits: Matrix { logitsStore.prefix(rows: rowCount) }
     public var qValues: Matrix { qValuesStore.prefix(rows: rowCount) }

@@ -27,7 +27,6 @@ public final class SablePolicy: @unchecked Sendable {
 
     let workspace = Workspace()
     let states: [UnsafeMutablePointer<Float>]  // 3 modules × blocks, each (C, H, d, d)
-    let stateCount: Int
     let input: Matrix
     let obsNorm: NormActivation
     let encoderX, encoderPre, residual, retentionOut: Matrix
@@ -58,7 +57,6 @@ public final class SablePolicy: @unchecked Sendable {
         self.selection = selection
         self.binCenters = binCenters
         let ws = workspace, rows = copies * agents
-        stateCount = copies * c.heads * c.headSize * c.headSize
         states = (0..<(3 * c.blocks)).map { _ in ws.floats(copies * c.heads * c.headSize * c.headSize) }
         input = ws.matrix(rows, c.inputSize)
         obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
@@ -95,9 +93,6 @@ public final class SablePolicy: @unchecked Sendable {
         let size = config.heads * config.headSize * config.headSize
         for s in states { (s + copy * size).update(repeating: 0, count: size) }
     }
-
-    /// Zeroes every copy's state.
-    public func resetAll() { for s in states { s.update(repeating: 0, count: stateCount) } }
 
     /// The retention state of `copy` for module 0 encoder / 1 decoder-self / 2 decoder-cross, as
     /// (n_block, H, d, d) values.

@@ -1,5 +1,6 @@
 import Distributed
 import Testing
+import TestSupport
 
 @Suite struct ConsistencyCheckTests {
     @Test func hashChangesWithAnySingleFloatAndWithLength() {

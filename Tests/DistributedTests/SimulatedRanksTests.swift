@@ -1,6 +1,7 @@
 import Distributed
 import Foundation
 import Testing
+import TestSupport
 
 /// Records which rank ran which segment, and whether two ranks ever ran at once.
 private final class ExecutionLog: @unchecked Sendable {

@@ -97,9 +97,9 @@ import Testing
                 [0, 2, 4, 0, 3],
                 [0, 0, 4, 0, 0],
                 [0, 0, 5, 0, 6],
-            ], stepCount: 4, starts: [ConnectorCell(row: 2, col: 1), ConnectorCell(row: 1, col: 2)],
-            targets: [ConnectorCell(row: 2, col: 4), ConnectorCell(row: 4, col: 4)],
-            positions: [ConnectorCell(row: 2, col: 1), ConnectorCell(row: 4, col: 2)])
+            ], stepCount: 4, starts: [GridCell(row: 2, col: 1), GridCell(row: 1, col: 2)],
+            targets: [GridCell(row: 2, col: 4), GridCell(row: 4, col: 4)],
+            positions: [GridCell(row: 2, col: 1), GridCell(row: 4, col: 2)])
     }
 
     @Test func heuristicTakesTheFirstStepOfAShortestPathOrWaits() throws {
@@ -115,7 +115,7 @@ import Testing
         #expect(actions == [0, 2], "an unreachable target gives NOOP")
         var connected = Self.walledState(closeTheGap: true)
         connected.grid[4] = [0, 0, 4, 4, 5]
-        connected.positions[1] = ConnectorCell(row: 4, col: 4)
+        connected.positions[1] = GridCell(row: 4, col: 4)
         try batch.load(connected, copy: 0)
         batch.heuristicActions(epsilon: 0, rng: &rng, into: &actions)
         #expect(actions[1] == 0, "a connected agent waits")

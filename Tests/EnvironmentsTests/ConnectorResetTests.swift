@@ -13,13 +13,13 @@ import Testing
     }
 
     /// Whether `to` is reachable from `from` through empty cells (and `to` itself).
-    static func reachable(_ grid: [[Int]], from: ConnectorCell, to: ConnectorCell) -> Bool {
+    static func reachable(_ grid: [[Int]], from: GridCell, to: GridCell) -> Bool {
         let side = grid.count
         var seen = Set([from])
         var frontier = [from]
         while let cell = frontier.popLast() {
             for (dr, dc) in [(-1, 0), (0, 1), (1, 0), (0, -1)] {
-                let next = ConnectorCell(row: cell.row + dr, col: cell.col + dc)
+                let next = GridCell(row: cell.row + dr, col: cell.col + dc)
                 guard next.row >= 0, next.row < side, next.col >= 0, next.col < side, !seen.contains(next) else { continue }
                 if next == to { return true }
                 guard grid[next.row][next.col] == 0 else { continue }
@@ -69,7 +69,7 @@ import Testing
         batch.reset(copy: 0, seed: 11)
         batch.reset(copy: 1, seed: 11)
         #expect(batch.state(copy: 0) == batch.state(copy: 1))
-        let layouts = Set((UInt64(0)..<20).map { seed -> [ConnectorCell] in
+        let layouts = Set((UInt64(0)..<20).map { seed -> [GridCell] in
             batch.reset(copy: 0, seed: seed)
             return batch.state(copy: 0).targets
         })
@@ -80,7 +80,7 @@ import Testing
     @Test func firstStartsCoverTheWholeGrid() throws {
         let parameters = ConnectorParameters(gridSize: 4, agentCount: 1)
         let batch = ConnectorBatch(parameters: parameters, copies: 1)
-        var counts = [ConnectorCell: Int]()
+        var counts = [GridCell: Int]()
         for seed in UInt64(0)..<1600 {
             batch.reset(copy: 0, seed: seed)
             counts[batch.state(copy: 0).starts[0], default: 0] += 1

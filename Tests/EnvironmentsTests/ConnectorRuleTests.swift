@@ -13,7 +13,7 @@ import Testing
         var observations: [[Float]]
     }
 
-    static func cell(_ row: Int, _ col: Int) -> ConnectorCell { ConnectorCell(row: row, col: col) }
+    static func cell(_ row: Int, _ col: Int) -> GridCell { GridCell(row: row, col: col) }
 
     static func step(_ parameters: ConnectorParameters, _ state: ConnectorState, actions: [Int32]) throws -> Outcome {
         let batch = ConnectorBatch(parameters: parameters, copies: 1)
@@ -145,19 +145,16 @@ import Testing
         #expect(!out.truncated)
     }
 
-    @Test func anEpisodeWithALegalMoveLeftRunsOn() throws {
-        let out = try Self.step(Self.small, Self.threeAgents, actions: [0, 0, 0])
-        #expect(!out.terminal)
-        #expect(!out.truncated)
-        #expect(out.state.stepCount == 1)
-    }
-
-    @Test func theTimeLimitTruncatesWhileAgentsCanStillMove() throws {
+    /// Agents that can still move: the episode runs on, until the step that reaches the time limit
+    /// truncates it. Cases: (steps taken before this one, truncated).
+    @Test(arguments: [(0, false), (small.timeLimit - 1, true)])
+    func anEpisodeWithALegalMoveLeftRunsOnUntilTheTimeLimit(stepCount: Int, truncates: Bool) throws {
         var state = Self.threeAgents
-        state.stepCount = Self.small.timeLimit - 1
+        state.stepCount = stepCount
         let out = try Self.step(Self.small, state, actions: [0, 0, 0])
-        #expect(out.truncated)
         #expect(!out.terminal)
+        #expect(out.truncated == truncates)
+        #expect(out.state.stepCount == stepCount + 1)
     }
 
     @Test func terminalWinsOverTruncationAtTheLimit() throws {

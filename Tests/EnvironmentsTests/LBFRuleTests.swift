@@ -36,14 +36,18 @@ import Testing
 
     // MARK: - Moves
 
-    @Test func moveOutOfTheGridIsRejected() throws {
+    /// Agents in the corners (0,0) and (7,7): moves out of the grid stay, moves inside go.
+    @Test(arguments: [
+        ([LBFAction.up, .down], [[0, 0], [7, 7]]),
+        ([LBFAction.left, .right], [[0, 0], [7, 7]]),
+        ([LBFAction.right, .up], [[0, 1], [6, 7]]),
+    ])
+    func moveOutOfTheGridIsRejected(actions: [LBFAction], positions: [[Int]]) throws {
         let b = try Self.batch(agents: 2, foods: 1)
         let state = LBFSnapshot(
             agents: [Agent(row: 0, col: 0, level: 1), Agent(row: 7, col: 7, level: 1)],
             foods: [Food(row: 4, col: 4, level: 1)])
-        #expect(Self.positions(try Self.step(b, state, [.up, .down]).state) == [[0, 0], [7, 7]])
-        #expect(Self.positions(try Self.step(b, state, [.left, .right]).state) == [[0, 0], [7, 7]])
-        #expect(Self.positions(try Self.step(b, state, [.right, .up]).state) == [[0, 1], [6, 7]])
+        #expect(Self.positions(try Self.step(b, state, actions).state) == positions)
     }
 
     @Test func moveIntoAnotherAgentsPreStepCellIsRejectedEvenIfItLeaves() throws {
@@ -64,26 +68,19 @@ import Testing
         #expect(Self.positions(try Self.step(b, state, [.up]).state) == [[2, 3]])
     }
 
-    @Test func allMoversIntoOneFreeCellRevert() throws {
-        let b = try Self.batch(agents: 4, foods: 1)
+    /// Four agents, one food at (6,6). Cases: (agent cells, actions, cells after the step).
+    @Test(arguments: [
         // A and B aim at (2,3), C and D at nothing in common: C moves, D's move is blocked by C's pre-step cell.
+        ([[2, 2], [2, 4], [5, 1], [5, 2]], [LBFAction.right, .left, .up, .left], [[2, 2], [2, 4], [4, 1], [5, 2]]),
+        // A, B and C all aim at (2,3): all three stay; D moves.
+        ([[2, 2], [2, 4], [1, 3], [6, 1]], [LBFAction.right, .left, .down, .right], [[2, 2], [2, 4], [1, 3], [6, 2]]),
+    ])
+    func allMoversIntoOneFreeCellRevert(cells: [[Int]], actions: [LBFAction], positions: [[Int]]) throws {
+        let b = try Self.batch(agents: 4, foods: 1)
         let state = LBFSnapshot(
-            agents: [
-                Agent(row: 2, col: 2, level: 1), Agent(row: 2, col: 4, level: 1),
-                Agent(row: 5, col: 1, level: 1), Agent(row: 5, col: 2, level: 1),
-            ],
-            foods: [Food(row: 6, col: 6, level: 1)])
-        let out = try Self.step(b, state, [.right, .left, .up, .left])
-        #expect(Self.positions(out.state) == [[2, 2], [2, 4], [4, 1], [5, 2]])
-
-        let three = LBFSnapshot(
-            agents: [
-                Agent(row: 2, col: 2, level: 1), Agent(row: 2, col: 4, level: 1),
-                Agent(row: 1, col: 3, level: 1), Agent(row: 6, col: 1, level: 1),
-            ],
-            foods: [Food(row: 6, col: 6, level: 1)])
-        let out3 = try Self.step(b, three, [.right, .left, .down, .right])
-        #expect(Self.positions(out3.state) == [[2, 2], [2, 4], [1, 3], [6, 2]])
+            agents: cells.map { Agent(row: $0[0], col: $0[1], level: 1) }, foods: [Food(row: 6, col: 6, level: 1)])
+        let out = try Self.step(b, state, actions)
+        #expect(Self.positions(out.state) == positions)
     }
 
     // MARK: - Loading and rewards
@@ -158,32 +155,31 @@ import Testing
         #expect(!moved.state.agents[0].isLoading)
     }
 
-    @Test func aFullyEatenEpisodeReturnsOne() throws {
-        for task in TaskRegistry.tasks(kind: .lbf) {
-            let b = task.makeBatch(copies: 1)
-            var rng = SplitMixGenerator(seed: 11)
-            var actions = [Int32](repeating: 0, count: b.agentCount)
-            var reward: [Float] = [0]
-            var terminal = [false]
-            var truncated = [false]
-            var finished = 0
-            for seed in UInt64(0)..<10 {
-                b.reset(copy: 0, seed: seed)
-                var episodeReturn: Float = 0
-                repeat {
-                    b.heuristicActions(epsilon: 0.05, rng: &rng, into: &actions)
-                    b.step(actions: actions, rewards: &reward, terminal: &terminal, truncated: &truncated)
-                    episodeReturn += reward[0]
-                } while !terminal[0] && !truncated[0]
-                if terminal[0] {
-                    finished += 1
-                    #expect(abs(episodeReturn - 1) < 1e-5, "\(task.id) seed \(seed): return \(episodeReturn)")
-                } else {
-                    #expect(episodeReturn < 1 - 1e-5, "\(task.id) seed \(seed): truncated with return \(episodeReturn)")
-                }
+    @Test(arguments: TaskRegistry.tasks(kind: .lbf).map(\.id))
+    func aFullyEatenEpisodeReturnsOne(id: String) throws {
+        let b = try TaskRegistry.task(id: id).makeBatch(copies: 1)
+        var rng = SplitMixGenerator(seed: 11)
+        var actions = [Int32](repeating: 0, count: b.agentCount)
+        var reward: [Float] = [0]
+        var terminal = [false]
+        var truncated = [false]
+        var finished = 0
+        for seed in UInt64(0)..<10 {
+            b.reset(copy: 0, seed: seed)
+            var episodeReturn: Float = 0
+            repeat {
+                b.heuristicActions(epsilon: 0.05, rng: &rng, into: &actions)
+                b.step(actions: actions, rewards: &reward, terminal: &terminal, truncated: &truncated)
+                episodeReturn += reward[0]
+            } while !terminal[0] && !truncated[0]
+            if terminal[0] {
+                finished += 1
+                #expect(abs(episodeReturn - 1) < 1e-5, "\(id) seed \(seed): return \(episodeReturn)")
+            } else {
+                #expect(episodeReturn < 1 - 1e-5, "\(id) seed \(seed): truncated with return \(episodeReturn)")
             }
-            #expect(finished > 0, "\(task.id): no episode ate everything")
         }
+        #expect(finished > 0, "\(id): no episode ate everything")
     }
 
     // MARK: - Observation, mask, episode end
@@ -285,14 +281,16 @@ import Testing
         #expect(!early.terminal && !early.truncated)
     }
 
-    @Test func snapshotsThatDoNotFitTheTaskAreRejected() throws {
+    /// A task of one agent and one food (at (3,3)) on an 8×8 grid, loaded with these agents.
+    @Test(arguments: [
+        ([], LBFStateError.wrongCount(entity: "agent", expected: 1, found: 0)),
+        ([Agent(row: 8, col: 0, level: 1)], LBFStateError.outsideGrid(entity: "agent", index: 0, row: 8, col: 0, gridSize: 8)),
+    ])
+    func snapshotsThatDoNotFitTheTaskAreRejected(agents: [Agent], error: LBFStateError) throws {
         let b = try Self.batch(agents: 1, foods: 1)
         let food = Food(row: 3, col: 3, level: 1)
-        #expect(throws: LBFStateError.wrongCount(entity: "agent", expected: 1, found: 0)) {
-            try b.load(LBFSnapshot(agents: [], foods: [food]), copy: 0)
-        }
-        #expect(throws: LBFStateError.outsideGrid(entity: "agent", index: 0, row: 8, col: 0, gridSize: 8)) {
-            try b.load(LBFSnapshot(agents: [Agent(row: 8, col: 0, level: 1)], foods: [food]), copy: 0)
+        #expect(throws: error) {
+            try b.load(LBFSnapshot(agents: agents, foods: [food]), copy: 0)
         }
     }
 }

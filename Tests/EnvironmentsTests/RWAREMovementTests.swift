@@ -3,12 +3,22 @@ import Testing
 
 /// Sequential move resolution and collisions (spec env-rware.md §4), from hand-built states.
 @Suite struct RWAREMovementTests {
-    @Test func twoAgentsEnteringOneCellCollide() throws {
-        let scene = RWAREScene(agents: [(9, 3), (9, 5)], facing: [Dir.right, Dir.left])
+    /// Both agents step FORWARD at once; moves resolve in index order, so who follows whom matters.
+    /// Cases: (what happens, agent cells, facings, collision, cells after the step).
+    @Test(arguments: [
+        ("two agents entering one cell collide", [(9, 3), (9, 5)], [Dir.right, Dir.left], true, [at(9, 4), at(9, 4)]),
+        ("swapping neighbours collide", [(9, 3), (9, 4)], [Dir.right, Dir.left], true, [at(9, 4), at(9, 3)]),
+        ("following a lower-index leader is safe", [(9, 4), (9, 3)], [Dir.right, Dir.right], false, [at(9, 5), at(9, 4)]),
+        ("following a higher-index leader collides", [(9, 3), (9, 4)], [Dir.right, Dir.right], true, [at(9, 4), at(9, 5)]),
+    ])
+    func bothAgentsStepForward(
+        _ situation: String, agents: [(Int, Int)], facing: [Int], collides: Bool, after: [GridCell]
+    ) throws {
+        let scene = RWAREScene(agents: agents, facing: facing)
         let result = try scene.step([Act.forward, Act.forward])
-        #expect(result.terminal)
-        #expect(!result.truncated)
-        #expect(result.next.agentPositions == [at(9, 4), at(9, 4)])
+        #expect(result.terminal == collides, "\(situation)")
+        #expect(!result.truncated, "\(situation)")
+        #expect(result.next.agentPositions == after, "\(situation)")
     }
 
     @Test(arguments: [0, 1])
@@ -19,27 +29,6 @@ import Testing
         actions[mover] = Act.forward
         let scene = RWAREScene(agents: positions, facing: [Dir.right, Dir.right])
         #expect(try scene.step(actions).terminal, "mover \(mover)")
-    }
-
-    @Test func swappingNeighboursCollide() throws {
-        let scene = RWAREScene(agents: [(9, 3), (9, 4)], facing: [Dir.right, Dir.left])
-        let result = try scene.step([Act.forward, Act.forward])
-        #expect(result.terminal)
-        #expect(result.next.agentPositions == [at(9, 4), at(9, 3)])
-    }
-
-    @Test func followingALowerIndexLeaderIsSafe() throws {
-        let scene = RWAREScene(agents: [(9, 4), (9, 3)], facing: [Dir.right, Dir.right])
-        let result = try scene.step([Act.forward, Act.forward])
-        #expect(!result.terminal)
-        #expect(result.next.agentPositions == [at(9, 5), at(9, 4)])
-    }
-
-    @Test func followingAHigherIndexLeaderCollides() throws {
-        let scene = RWAREScene(agents: [(9, 3), (9, 4)], facing: [Dir.right, Dir.right])
-        let result = try scene.step([Act.forward, Act.forward])
-        #expect(result.terminal)
-        #expect(result.next.agentPositions == [at(9, 4), at(9, 5)])
     }
 
     @Test(arguments: [(0, 0, Dir.up), (0, 0, Dir.left), (10, 9, Dir.down), (10, 9, Dir.right)])
@@ -67,11 +56,11 @@ import Testing
         #expect(crash.terminal && !crash.truncated)
     }
 
-    @Test func loadingTwoAgentsIntoOneCellIsRejected() throws {
+    /// Agent 1 moved onto agent 0's cell, or below the 11×10 grid.
+    @Test(arguments: [at(9, 3), at(11, 3)])
+    func loadingAnAgentOntoAnOccupiedOrOffGridCellIsRejected(cell: GridCell) throws {
         var scene = RWAREScene(agents: [(9, 3), (9, 4)], facing: [Dir.right, Dir.up])
-        scene.state.agentPositions[1] = at(9, 3)
-        #expect(throws: RWAREStateError.self) { try scene.batch.load(scene.state, copy: 0) }
-        scene.state.agentPositions[1] = at(11, 3)
+        scene.state.agentPositions[1] = cell
         #expect(throws: RWAREStateError.self) { try scene.batch.load(scene.state, copy: 0) }
     }
 }

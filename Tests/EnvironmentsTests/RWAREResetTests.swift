@@ -47,7 +47,7 @@ import Testing
             !(col % 3 == 0 || row % (p.columnHeight + 1) == 0 || row == h - 1
                 || (row > h - (p.columnHeight + 3) && (col == w / 2 - 1 || col == w / 2)))
         }
-        #expect(shelves == slots.map { RWAREPosition(row: $0.0, col: $0.1) })
+        #expect(shelves == slots.map { GridCell(row: $0.0, col: $0.1) })
     }
 
     @Test func theSameSeedGivesTheSameEpisodeStart() {

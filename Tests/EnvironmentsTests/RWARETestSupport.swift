@@ -16,7 +16,7 @@ struct RWAREScene {
         batch = RWAREBatch(parameters: parameters, copies: 1)
         batch.reset(copy: 0, seed: 1)
         state = batch.state(copy: 0)
-        state.agentPositions = positions.map { RWAREPosition(row: $0.0, col: $0.1) }
+        state.agentPositions = positions.map { GridCell(row: $0.0, col: $0.1) }
         state.agentDirections = directions
         state.agentCarrying = Array(repeating: false, count: positions.count)
         state.requestQueue = requested
@@ -59,4 +59,4 @@ enum Dir {
     static let up = 0, right = 1, down = 2, left = 3
 }
 
-func at(_ row: Int, _ col: Int) -> RWAREPosition { RWAREPosition(row: row, col: col) }
+func at(_ row: Int, _ col: Int) -> GridCell { GridCell(row: row, col: col) }

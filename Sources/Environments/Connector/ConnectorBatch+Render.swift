@@ -18,7 +18,7 @@ extension ConnectorBatch {
                 switch value == 0 ? -1 : value % 3 {
                 case -1: token = "."
                 case 1: token = "p\(owner)"
-                case 2: token = (state.targets[owner] == ConnectorCell(row: r, col: c) ? "C" : "H") + "\(owner)"
+                case 2: token = (state.targets[owner] == GridCell(row: r, col: c) ? "C" : "H") + "\(owner)"
                 default: token = "T\(owner)"
                 }
                 line += token.padding(toLength: 4, withPad: " ", startingAt: 0)

@@ -3,7 +3,7 @@
 /// Shapes: observations `(copies, N, 4 + 2·(2f+1)²)` (54 floats for f = 2, no agent-id one-hot),
 /// legal masks `(copies, N, 5)`, actions `(copies, N)`, team rewards and flags `(copies)`.
 /// Stepping allocates nothing; a reset allocates a few small arrays.
-public final class ConnectorBatch: BatchedEnvironment {
+public final class ConnectorBatch: CopyByCopyEnvironment {
     public let parameters: ConnectorParameters
     var boards: ConnectorBoards
 
@@ -41,17 +41,9 @@ public final class ConnectorBatch: BatchedEnvironment {
         for i in 0..<buffer.count { buffer[i] = masks[i] }
     }
 
-    /// Steps every copy (§6): illegal actions (by the stored mask) are NOOPs.
-    public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(actions.count == copyCount * agentCount, "got \(actions.count) actions, expected \(copyCount)·\(agentCount)")
-        precondition(rewards.count == copyCount && terminal.count == copyCount && truncated.count == copyCount,
-            "rewards/terminal/truncated need \(copyCount) entries each")
-        for copy in 0..<copyCount {
-            let outcome = boards.step(copy: copy, actions: actions)
-            rewards[copy] = outcome.reward
-            terminal[copy] = outcome.terminal
-            truncated[copy] = outcome.truncated
-        }
+    /// Steps copy `copy` (§6): illegal actions (by the stored mask) are NOOPs.
+    func stepCopy(_ copy: Int, actions: [Int32]) -> (reward: Float, terminal: Bool, truncated: Bool) {
+        boards.step(copy: copy, actions: actions)
     }
 
     /// Per agent: the first move of a shortest path to its own target on the current grid (NOOP when

@@ -1,13 +1,3 @@
-/// A grid cell `[row, col]`, row 0 at the top.
-public struct ConnectorCell: Sendable, Equatable, Hashable {
-    public var row: Int
-    public var col: Int
-    public init(row: Int, col: Int) {
-        self.row = row
-        self.col = col
-    }
-}
-
 /// One copy's full state in the reference's schema (spec env-connector.md §2), for loading
 /// hand-built or traced states and for inspecting a batch.
 ///
@@ -16,15 +6,15 @@ public struct ConnectorCell: Sendable, Equatable, Hashable {
 public struct ConnectorState: Sendable, Equatable {
     public var grid: [[Int]]
     public var stepCount: Int
-    public var starts: [ConnectorCell]
-    public var targets: [ConnectorCell]
-    public var positions: [ConnectorCell]
+    public var starts: [GridCell]
+    public var targets: [GridCell]
+    public var positions: [GridCell]
     /// The stored mask the next step reads (§5); nil when loading means "derive it from the grid".
     public var actionMask: [[Int]]?
 
     public init(
-        grid: [[Int]], stepCount: Int, starts: [ConnectorCell], targets: [ConnectorCell],
-        positions: [ConnectorCell], actionMask: [[Int]]? = nil
+        grid: [[Int]], stepCount: Int, starts: [GridCell], targets: [GridCell],
+        positions: [GridCell], actionMask: [[Int]]? = nil
     ) {
         self.grid = grid
         self.stepCount = stepCount
@@ -104,7 +94,7 @@ extension ConnectorBoards {
     /// The full state of copy `copy`, stored mask included.
     func state(copy: Int) -> ConnectorState {
         let first = copy * agents
-        func cell(_ flat: Int32) -> ConnectorCell { ConnectorCell(row: Int(flat) / side, col: Int(flat) % side) }
+        func cell(_ flat: Int32) -> GridCell { GridCell(row: Int(flat) / side, col: Int(flat) % side) }
         return ConnectorState(
             grid: (0..<side).map { r in (0..<side).map { c in Int(grid[copy * cells + r * side + c]) } },
             stepCount: Int(stepCounts[copy]),

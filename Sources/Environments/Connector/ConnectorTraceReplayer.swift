@@ -104,16 +104,16 @@ public struct ConnectorTraceReplayer: TraceReplayer {
     static func state(from json: [String: Any]) throws -> ConnectorState {
         let grid = try TraceJSON.array(json, "grid").map { try integers($0, name: "grid") }
         let agents = try TraceJSON.array(json, "agents")
-        var starts: [ConnectorCell] = []
-        var targets: [ConnectorCell] = []
-        var positions: [ConnectorCell] = []
+        var starts: [GridCell] = []
+        var targets: [GridCell] = []
+        var positions: [GridCell] = []
         for (k, item) in agents.enumerated() {
             guard let agent = item as? [String: Any] else { throw TraceJSON.MissingField(name: "agents[\(k)]") }
             guard try TraceJSON.int(agent, "id") == k else { throw TraceJSON.MissingField(name: "agents[\(k)].id (= \(k))") }
-            func cell(_ key: String) throws -> ConnectorCell {
+            func cell(_ key: String) throws -> GridCell {
                 let v = try integers(try TraceJSON.array(agent, key), name: "agents[\(k)].\(key)")
                 guard v.count == 2 else { throw TraceJSON.MissingField(name: "agents[\(k)].\(key) ([row, col])") }
-                return ConnectorCell(row: v[0], col: v[1])
+                return GridCell(row: v[0], col: v[1])
             }
             starts.append(try cell("start"))
             targets.append(try cell("target"))

@@ -4,7 +4,7 @@
 ///
 /// Shapes: observations (copies, N, 3·(F+N)), masks (copies, N, 6), actions (copies, N),
 /// rewards / flags (copies). Every copy starts reset with its index as the seed.
-public final class LBFBatch: BatchedEnvironment {
+public final class LBFBatch: CopyByCopyEnvironment {
     public let parameters: LBFParameters
     private(set) var state: LBFState
     private var sampler: LBFLayoutSampler
@@ -43,19 +43,9 @@ public final class LBFBatch: BatchedEnvironment {
         state.writeLegalActions(into: &buffer)
     }
 
-    public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(
-            actions.count == copyCount * agentCount,
-            "expected \(copyCount)·\(agentCount) actions, got \(actions.count)")
-        precondition(
-            rewards.count == copyCount && terminal.count == copyCount && truncated.count == copyCount,
-            "rewards/terminal/truncated need \(copyCount) entries each")
-        for copy in 0..<copyCount {
-            let outcome = state.step(copy: copy, actions: actions)
-            rewards[copy] = outcome.reward
-            terminal[copy] = outcome.terminal
-            truncated[copy] = outcome.truncated
-        }
+    /// Steps copy `copy` (spec §6): terminal = every food eaten.
+    func stepCopy(_ copy: Int, actions: [Int32]) -> (reward: Float, terminal: Bool, truncated: Bool) {
+        state.step(copy: copy, actions: actions)
     }
 
     /// Scripted policy (see `LBFHeuristicPlanner`): groups of agents whose levels suffice walk to a

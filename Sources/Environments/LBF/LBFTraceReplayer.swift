@@ -118,25 +118,20 @@ public struct LBFTraceReplayer: TraceReplayer {
 
     /// The first differing next_state field, named like `next_state.agents[1].position`.
     private static func compare(expected: LBFSnapshot, actual: LBFSnapshot) -> TraceMismatch? {
-        for (i, (e, a)) in zip(expected.agents, actual.agents).enumerated() {
-            let name = "next_state.agents[\(i)]"
-            if let m = TraceJSON.compare(
-                "\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
+        /// An agent or food as (row, col, level, its flag); `flag` names the flag's field.
+        typealias Entity = (row: Int, col: Int, level: Int, flag: Bool)
+        func compare(_ name: String, flag: String, _ e: Entity, _ a: Entity) -> TraceMismatch? {
+            TraceJSON.compare("\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
                 ?? TraceJSON.compare("\(name).level", expected: e.level, actual: a.level)
-                ?? TraceJSON.compare("\(name).loading", expected: e.isLoading, actual: a.isLoading)
-            {
-                return m
-            }
+                ?? TraceJSON.compare("\(name).\(flag)", expected: e.flag, actual: a.flag)
+        }
+        for (i, (e, a)) in zip(expected.agents, actual.agents).enumerated() {
+            if let m = compare("next_state.agents[\(i)]", flag: "loading",
+                               (e.row, e.col, e.level, e.isLoading), (a.row, a.col, a.level, a.isLoading)) { return m }
         }
         for (f, (e, a)) in zip(expected.foods, actual.foods).enumerated() {
-            let name = "next_state.food[\(f)]"
-            if let m = TraceJSON.compare(
-                "\(name).position", expected: "[\(e.row), \(e.col)]", actual: "[\(a.row), \(a.col)]")
-                ?? TraceJSON.compare("\(name).level", expected: e.level, actual: a.level)
-                ?? TraceJSON.compare("\(name).eaten", expected: e.isEaten, actual: a.isEaten)
-            {
-                return m
-            }
+            if let m = compare("next_state.food[\(f)]", flag: "eaten",
+                               (e.row, e.col, e.level, e.isEaten), (a.row, a.col, a.level, a.isEaten)) { return m }
         }
         return TraceJSON.compare("next_state.step_count", expected: expected.stepCount, actual: actual.stepCount)
     }

@@ -5,7 +5,7 @@
 /// masks `(copies, N, 5)`, actions `(copies, N)`, rewards and flags `(copies)`. The reward is the
 /// team reward (number of deliveries). `terminal` = an agent collision (ends the episode in jumanji),
 /// `truncated` = the time limit was reached without a collision.
-public final class RWAREBatch: BatchedEnvironment {
+public final class RWAREBatch: CopyByCopyEnvironment {
     public let parameters: RWAREParameters
     var world: RWAREWorld
     var heuristic: RWAREHeuristic
@@ -68,17 +68,10 @@ public final class RWAREBatch: BatchedEnvironment {
         }
     }
 
-    /// Steps every copy (spec §4). An illegal FORWARD is replaced by NOOP.
-    public func step(actions: [Int32], rewards: inout [Float], terminal: inout [Bool], truncated: inout [Bool]) {
-        precondition(
-            actions.count == copyCount * agentCount,
-            "actions has \(actions.count) entries, expected \(copyCount * agentCount)")
-        for c in 0..<copyCount {
-            let outcome = step(copy: c, actions: actions, actionOffset: c * agentCount)
-            rewards[c] = outcome.reward
-            terminal[c] = outcome.collided
-            truncated[c] = outcome.truncated
-        }
+    /// Steps copy `c` (spec §4): terminal = an agent collision. An illegal FORWARD is replaced by NOOP.
+    func stepCopy(_ c: Int, actions: [Int32]) -> (reward: Float, terminal: Bool, truncated: Bool) {
+        let outcome = step(copy: c, actions: actions, actionOffset: c * agentCount)
+        return (outcome.reward, outcome.collided, outcome.truncated)
     }
 
     /// Steps copy `c` alone; `recorded` injects a trace's request draws (trace replay, spec §5).

@@ -1,27 +1,16 @@
-/// A grid position `[row, col]`; row 0 is the top row, goals are on the bottom row.
-public struct RWAREPosition: Sendable, Equatable, CustomStringConvertible {
-    public var row: Int
-    public var col: Int
-    public init(row: Int, col: Int) {
-        self.row = row
-        self.col = col
-    }
-    public var description: String { "[\(row),\(col)]" }
-}
-
 /// The full state of one RWARE episode, as in the trace schema (spec §2), without jumanji's key.
 ///
 /// Properties: a carried shelf shares its carrier's position; `shelfRequested[s]` holds exactly for
 /// the ids in `requestQueue`.
 public struct RWAREState: Sendable, Equatable {
     /// Shapes: N.
-    public var agentPositions: [RWAREPosition]
+    public var agentPositions: [GridCell]
     /// Shapes: N, values 0 UP, 1 RIGHT, 2 DOWN, 3 LEFT.
     public var agentDirections: [Int]
     /// Shapes: N.
     public var agentCarrying: [Bool]
     /// Shapes: S.
-    public var shelfPositions: [RWAREPosition]
+    public var shelfPositions: [GridCell]
     /// Shapes: S.
     public var shelfRequested: [Bool]
     /// Shapes: Q, distinct shelf ids (order matters: a delivery replaces its own slot).
@@ -30,8 +19,8 @@ public struct RWAREState: Sendable, Equatable {
     public var stepCount: Int
 
     public init(
-        agentPositions: [RWAREPosition], agentDirections: [Int], agentCarrying: [Bool],
-        shelfPositions: [RWAREPosition], shelfRequested: [Bool], requestQueue: [Int], stepCount: Int
+        agentPositions: [GridCell], agentDirections: [Int], agentCarrying: [Bool],
+        shelfPositions: [GridCell], shelfRequested: [Bool], requestQueue: [Int], stepCount: Int
     ) {
         self.agentPositions = agentPositions
         self.agentDirections = agentDirections

@@ -125,10 +125,10 @@ public struct RWARETraceReplayer: TraceReplayer {
     static func state(_ json: [String: Any]) throws -> RWAREState {
         let agents = try TraceJSON.dict(json, "agents")
         let shelves = try TraceJSON.dict(json, "shelves")
-        func positions(_ object: [String: Any], _ name: String) throws -> [RWAREPosition] {
+        func positions(_ object: [String: Any], _ name: String) throws -> [GridCell] {
             try TraceJSON.matrix(object, "position").map { pair in
                 guard pair.count == 2 else { throw TraceJSON.MissingField(name: "\(name).position") }
-                return RWAREPosition(row: Int(exactly: pair[0]) ?? -1, col: Int(exactly: pair[1]) ?? -1)
+                return GridCell(row: Int(exactly: pair[0]) ?? -1, col: Int(exactly: pair[1]) ?? -1)
             }
         }
         func ints(_ object: [String: Any], _ key: String) throws -> [Int] {

@@ -21,7 +21,7 @@ extension RWAREWorld {
         buffer[offset + 7] = layout.isHighway[row * w + col] ? 1 : 0
         let ownId = Int32(i + 1)
         if agentGrid[g0 + row * w + col] == ownId {
-            writeConsistentView(copy: c, agent: i, into: &buffer, offset: offset)
+            writeConsistentView(copy: c, row: row, col: col, into: &buffer, at: offset + 8)
             return
         }
         for k in (offset + 8)..<(offset + d) { buffer[k] = 0 }
@@ -55,17 +55,15 @@ extension RWAREWorld {
         }
     }
 
-    /// The view part (from offset 8) when the own cell holds the own id: every block then has its
-    /// table position (no clamping), so the values are written in order without clearing first.
-    private func writeConsistentView(copy c: Int, agent i: Int, into buffer: inout [Float], offset: Int) {
+    /// The view part (from `start`, offset 8 of the observation) of the agent at (`row`, `col`) of
+    /// copy `c` when its own cell holds its own id: every block then has its table position (no
+    /// clamping), so the values are written in order without clearing first.
+    private func writeConsistentView(copy c: Int, row: Int, col: Int, into buffer: inout [Float], at start: Int) {
         let r = parameters.sensorRange
         let w = layout.width
         let h = layout.height
-        let a = c * agentCount + i
         let g0 = c * cellCount
-        let row = agentRow[a]
-        let col = agentCol[a]
-        var k = offset + 8
+        var k = start
         for vr in (row - r)...(row + r) {
             for vc in (col - r)...(col + r) where vr != row || vc != col {
                 let id = vr >= 0 && vr < h && vc >= 0 && vc < w ? Int(agentGrid[g0 + vr * w + vc]) : 0

@@ -5,10 +5,10 @@ extension RWAREWorld {
         let agents = (c * agentCount)..<((c + 1) * agentCount)
         let shelves = (c * shelfCount)..<((c + 1) * shelfCount)
         return RWAREState(
-            agentPositions: agents.map { RWAREPosition(row: agentRow[$0], col: agentCol[$0]) },
+            agentPositions: agents.map { GridCell(row: agentRow[$0], col: agentCol[$0]) },
             agentDirections: Array(agentDirection[agents]),
             agentCarrying: Array(agentCarrying[agents]),
-            shelfPositions: shelves.map { RWAREPosition(row: shelfCell[$0] / w, col: shelfCell[$0] % w) },
+            shelfPositions: shelves.map { GridCell(row: shelfCell[$0] / w, col: shelfCell[$0] % w) },
             shelfRequested: Array(shelfRequested[shelves]),
             requestQueue: Array(requestQueue[(c * queueSize)..<((c + 1) * queueSize)]),
             stepCount: stepCount[c])
@@ -26,25 +26,24 @@ extension RWAREWorld {
             agentGrid[g0 + k] = 0
             shelfGrid[g0 + k] = 0
         }
-        for (s, p) in state.shelfPositions.enumerated() {
+        /// Writes id + 1 into `p`'s cell of `channel` and returns the cell; throws if another
+        /// `entity` (named `field` in the trace schema) already holds it.
+        func place(_ id: Int, at p: GridCell, in channel: inout [Int32], field: String, entity: String) throws -> Int {
             let cell = p.row * w + p.col
-            guard shelfGrid[g0 + cell] == 0 else {
+            guard channel[g0 + cell] == 0 else {
                 throw RWAREStateError(
-                    field: "shelves.position[\(s)]", found: "\(p), shared with shelf \(shelfGrid[g0 + cell] - 1)",
-                    expected: "one shelf per cell")
+                    field: "\(field)[\(id)]", found: "\(p), shared with \(entity) \(channel[g0 + cell] - 1)",
+                    expected: "one \(entity) per cell")
             }
-            shelfGrid[g0 + cell] = Int32(s + 1)
-            shelfCell[c * shelfCount + s] = cell
+            channel[g0 + cell] = Int32(id + 1)
+            return cell
+        }
+        for (s, p) in state.shelfPositions.enumerated() {
+            shelfCell[c * shelfCount + s] = try place(s, at: p, in: &shelfGrid, field: "shelves.position", entity: "shelf")
             shelfRequested[c * shelfCount + s] = state.shelfRequested[s]
         }
         for (i, p) in state.agentPositions.enumerated() {
-            let cell = p.row * w + p.col
-            guard agentGrid[g0 + cell] == 0 else {
-                throw RWAREStateError(
-                    field: "agents.position[\(i)]", found: "\(p), shared with agent \(agentGrid[g0 + cell] - 1)",
-                    expected: "one agent per cell")
-            }
-            agentGrid[g0 + cell] = Int32(i + 1)
+            _ = try place(i, at: p, in: &agentGrid, field: "agents.position", entity: "agent")
             let a = c * agentCount + i
             agentRow[a] = p.row
             agentCol[a] = p.col
@@ -84,7 +83,7 @@ extension RWAREWorld {
         }
     }
 
-    private func contains(_ p: RWAREPosition) -> Bool {
+    private func contains(_ p: GridCell) -> Bool {
         p.row >= 0 && p.row < layout.height && p.col >= 0 && p.col < layout.width
     }
 

@@ -1,7 +1,11 @@
+import Distributed
 import Foundation
 
-/// Runs the work of R ranks one after another in one process, for `--simulate-ranks R`: a
-/// distributed run that can be stepped through in a debugger, with the same collectives.
+/// Test harness: runs the work of R ranks one after another in one process, so that code written
+/// against `Communicator` (collectives, consistency checks, `GradientAllReduce`) can be tested with
+/// several ranks without `mpirun`. The trainer does not use it: `--simulate-ranks` runs the ranks'
+/// shares inside the trainer's own update loop (Training's `UpdateEngine`) over a
+/// `SingleProcessCommunicator`; the product executables do not link this target.
 ///
 /// Each rank runs `body` on its own thread with a `SimulatedRankCommunicator` of rank r of R,
 /// but only one rank runs at any time: rank 0 runs until its first collective, then rank 1 until
@@ -9,14 +13,13 @@ import Foundation
 /// all waiting inside the call), and rank 0 goes on to its next collective, and so on.
 /// Sums are taken in rank order, ((b₀ + b₁) + b₂) + …, so results are deterministic.
 ///
-/// Properties: every rank holds its own state (parameters, gradients, optimiser), exactly as
-/// under mpirun. A collective that cannot complete (a rank threw, returned early, or called a
-/// different collective or count) throws `SimulatedRanksError` on the waiting ranks instead of
-/// hanging.
+/// Properties: every rank holds its own state, exactly as under mpirun. A collective that cannot
+/// complete (a rank threw, returned early, or called a different collective or count) throws
+/// `SimulatedRanksError` on the waiting ranks instead of hanging.
 public enum SimulatedRanks {
     /// Runs `body` for ranks 0 ..< `size` and returns their results, indexed by rank.
     /// - Parameters:
-    ///   - stackBytes: stack size of each rank's thread (the trainer's recursion depth is small).
+    ///   - stackBytes: stack size of each rank's thread.
     /// - Throws: `SimulatedRanksError.rankFailed` for the first rank whose body threw.
     public static func run<Result: Sendable>(
         size: Int, stackBytes: Int = 64 << 20, _ body: @escaping @Sendable (SimulatedRankCommunicator) throws -> Result

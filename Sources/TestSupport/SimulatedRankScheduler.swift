@@ -1,3 +1,4 @@
+import Distributed
 import Foundation
 
 /// One rank's pending collective in `SimulatedRanks`: its kind and the memory it lends.
@@ -21,7 +22,7 @@ struct SimulatedCall {
     var label: String { "\(kind) of \(byteCount) bytes" }
 }
 
-/// The baton of `SimulatedRanks`: lets one rank run at a time and performs each collective once
+/// The baton of the `SimulatedRanks` test harness: lets one rank run at a time and performs each collective once
 /// every rank has arrived at it.
 final class SimulatedRankScheduler: @unchecked Sendable {
     // @unchecked Sendable: every mutable property is guarded by `condition`.

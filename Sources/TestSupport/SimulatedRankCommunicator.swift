@@ -3,8 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Distributed
 
-/// Rank r of R inside `SimulatedRanks.run`: collectives wait for the other simulated ranks.
+/// Rank r of R inside `SimulatedRanks.run` (a test harness): collectives wait for the other simulated ranks.
 /// Only valid on the thread `SimulatedRanks.run` started for this rank.
 public final class SimulatedRankCommunicator: Communicator {
     public let rank: Int
@@ -51,7 +52,9 @@ public final class SimulatedRankCommunicator: Communicator {
 
     /// Prints `[rank r] error: message` and ends the process (every simulated rank with it).
     public func abort(message: String) -> Never {
-        reportFatalError(rank: rank, message: message)
+        fflush(nil)
+        let line = Array("[rank \(rank)] error: \(message)\n".utf8)
+        line.withUnsafeBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         exit(1)
     }
 }
