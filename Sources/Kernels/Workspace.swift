@@ -6,8 +6,6 @@ import TensorCore
 /// step never allocates. Views handed out (`Matrix`) live only as long as the workspace.
 public final class Workspace: @unchecked Sendable {
     private var regions: [UnsafeMutableRawPointer] = []
-    /// Floats allocated so far (diagnostics).
-    public private(set) var floatCount = 0
 
     public init() {}
 
@@ -24,7 +22,6 @@ public final class Workspace: @unchecked Sendable {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: AlignedBuffer.alignment)
         raw.initializeMemory(as: Float.self, repeating: 0, count: n)
         regions.append(raw)
-        floatCount += n
         return raw.assumingMemoryBound(to: Float.self)
     }
 

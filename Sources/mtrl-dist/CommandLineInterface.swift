@@ -3,8 +3,8 @@ import Model
 import OptionParsing
 import Training
 
-/// A subcommand of `mtrl-dist`.
-protocol Command {
+/// A subcommand of `mtrl-dist` (its metatype is shared by the command table, hence `SendableMetatype`).
+protocol Command: SendableMetatype {
     static var spec: CommandSpec { get }
     /// Runs with parsed options; returns the process exit code.
     static func run(_ options: ParsedOptions) throws -> Int32

@@ -251,7 +251,7 @@ import Training
                 "steps": "100000000", "log-every": "1", "collective-timeout": "3", "out": run.path])).dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(MPIRunLauncher.environment) { $1 }
         let errors = dir.file("stderr.txt")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: errors.path, contents: nil))
         let sink = try FileHandle(forWritingTo: errors)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = sink

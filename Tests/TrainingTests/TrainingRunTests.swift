@@ -106,7 +106,7 @@ import Training
         process.arguments = ["--default-signal"] + command
         process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
         let output = dir.file("output.txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: output.path, contents: nil))
         let sink = try FileHandle(forWritingTo: output)
         process.standardOutput = sink
         process.standardError = sink

@@ -8,9 +8,10 @@
 #     trainer checkpoints and exits 75, the script requeues the job, the
 #     restarted job resumes from the checkpoint and ends with all updates and
 #     the same parameters as job 1;
-#  4. the same with SIGTERM to every step and the batch shell (what the time
-#     limit, preemption and `scancel --signal=TERM --full` deliver): rank 0
-#     checkpoints at once, the script requeues, the run ends equal to job 1;
+#  4. the same with SIGTERM to every step and the batch shell (what `scancel`
+#     and a time limit deliver): rank 0 checkpoints at once, the job exits 75
+#     (not requeued: TERM is how scancel cancels); resubmitted, it resumes and
+#     ends equal to job 1;
 #  5. bench-scaling.sbatch: a table row for 1 and 2 ranks;
 #  6. evaluate.sbatch on job 1's run folder: COMPLETED.
 # Exit 0 pass, 1 fail, 77 skip.
@@ -74,10 +75,9 @@ done
     $(json_field "$scratch/run-array-seed8/final.json" parameter_checksum) ]] ||
     fail "array tasks 0 and 1 (seeds 7 and 8) ended with the same parameters"
 
-# signalled_run NAME SCANCEL_ARGS...: a train.sbatch (mpirun) job sent a signal once it trains;
-# it must checkpoint, requeue, resume midway and end with job 1's parameters.
-signalled_run() {
-    local name=$1 job output
+# start_signalled NAME SCANCEL_ARGS...: a train.sbatch (mpirun) job sent a signal once it trains; sets $job.
+start_signalled() {
+    local name=$1
     shift
     job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/$name" \
         "${TINY_JOB_SETTINGS[@]}" STEPS="$SIGNALLED_STEPS")
@@ -86,20 +86,37 @@ signalled_run() {
         fail "job $job wrote no metrics in 300 s; state $(job_state "$job"); output: $(tail -n 30 "$(job_field "$job" StdOut)")"
     scancel "$@" "$job" || fail "scancel $* $job failed"
     log "sent scancel $* to job $job"
-    expect_completed "$job" "requeued training ($*)"
-    output=$(job_field "$job" StdOut)
-    restarts=$(job_field "$job" Restarts)
-    ((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
-    grep -q 'checkpointed (exit 75): requeueing' "$output" || fail "job $job did not checkpoint after $*; output: $(tail -n 30 "$output")"
-    grep -q 'resuming from .*latest.ckpt' "$output" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$output")"
-    expect_resumed_midway "$output" "$SIGNALLED_STEPS"
-    expect_run_folder "$scratch/$name" "$SIGNALLED_STEPS"
-    requeued_checksum=$(json_field "$scratch/$name/final.json" parameter_checksum)
-    [[ $requeued_checksum == "$plain_checksum" ]] ||
-        fail "requeued run $name ends with parameters $requeued_checksum, uninterrupted run with $plain_checksum"
 }
-signalled_run run-usr1 --batch --signal=USR1
-signalled_run run-term --full --signal=TERM
+
+# expect_resumed_equal NAME OUTPUT: the run resumed midway and ends with job 1's parameters.
+expect_resumed_equal() {
+    grep -q 'resuming from .*latest.ckpt' "$2" || fail "the restarted job did not resume from its checkpoint; output: $(tail -n 30 "$2")"
+    expect_resumed_midway "$2" "$SIGNALLED_STEPS"
+    expect_run_folder "$scratch/$1" "$SIGNALLED_STEPS"
+    local checksum
+    checksum=$(json_field "$scratch/$1/final.json" parameter_checksum)
+    [[ $checksum == "$plain_checksum" ]] || fail "run $1 ends with parameters $checksum, uninterrupted run with $plain_checksum"
+}
+
+start_signalled run-usr1 --batch --signal=USR1
+expect_completed "$job" "requeued training (USR1)"
+output=$(job_field "$job" StdOut)
+restarts=$(job_field "$job" Restarts)
+((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
+grep -q 'trainer checkpointed (exit 75): requeueing' "$output" || fail "the trainer did not exit 75 after USR1; output: $(tail -n 30 "$output")"
+expect_resumed_equal run-usr1 "$output"
+
+start_signalled run-term --full --signal=TERM
+state=$(wait_job_done "$job" 600)
+[[ $(job_field "$job" ExitCode) == 75:0 ]] ||
+    fail "job $job after TERM ended $state, exit code $(job_field "$job" ExitCode); expected 75:0; output: $(tail -n 30 "$(job_field "$job" StdOut)")"
+grep -q 'checkpointed (exit 75) after TERM' "$(job_field "$job" StdOut)" ||
+    fail "job $job did not report its checkpoint after TERM; output: $(tail -n 30 "$(job_field "$job" StdOut)")"
+log "job $job checkpointed after TERM and exited 75"
+job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-term" "${TINY_JOB_SETTINGS[@]}" \
+    STEPS="$SIGNALLED_STEPS")
+expect_completed "$job" "resubmitted training after TERM"
+expect_resumed_equal run-term "$(job_field "$job" StdOut)"
 
 job=$(submit bench-scaling.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" ENV_NAME=lbf EMBEDS=64 STEPS=5 BATCH=8 OUT="$scratch/bench")
 expect_completed "$job" "scaling benchmark"
@@ -110,4 +127,4 @@ done
 
 job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
 expect_completed "$job" "evaluation"
-pass "train (srun), a 3-seed array, USR1- and TERM-requeued trains (mpirun), the benchmark sweep and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"
+pass "train (srun), a 3-seed array, a USR1-requeued and a TERM-stopped then resubmitted train (mpirun), the benchmark sweep and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"

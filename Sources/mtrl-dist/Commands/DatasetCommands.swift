@@ -2,6 +2,14 @@ import Datasets
 import Foundation
 import OptionParsing
 
+/// The one PATH argument (a .mtds file or a directory) of `dataset inspect` and `dataset verify`.
+private func onePath(_ options: ParsedOptions) throws -> String {
+    guard let path = options.positionals.first, options.positionals.count == 1 else {
+        throw OptionError.missingArgument(command: options.command.name, placeholder: "one PATH (a .mtds file or a directory)")
+    }
+    return path
+}
+
 /// `mtrl-dist dataset inspect PATH`.
 enum DatasetInspectCommand: Command {
     static let spec = CommandSpec(
@@ -9,10 +17,7 @@ enum DatasetInspectCommand: Command {
         options: [], positionals: "PATH")
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        guard let path = options.positionals.first, options.positionals.count == 1 else {
-            throw OptionError.missingArgument(command: spec.name, placeholder: "one PATH (a .mtds file or a directory)")
-        }
-        print(try DatasetInspector.inspect(path: path))
+        print(try DatasetInspector.inspect(path: try onePath(options)))
         return 0
     }
 }
@@ -24,10 +29,7 @@ enum DatasetVerifyCommand: Command {
         options: [], positionals: "PATH")
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        guard let path = options.positionals.first, options.positionals.count == 1 else {
-            throw OptionError.missingArgument(command: spec.name, placeholder: "one PATH (a .mtds file or a directory)")
-        }
-        let report = try DatasetInspector.verify(path: path)
+        let report = try DatasetInspector.verify(path: try onePath(options))
         print(report.text)
         return report.allPassed ? 0 : 1
     }
