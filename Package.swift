@@ -52,7 +52,7 @@ let package = Package(
             name: "mtrl-dist",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Model", "ReferenceCases",
-                "TensorCore",
+                "TensorCore", "BinaryFormat",
             ]),
         .executableTarget(
             name: "mtrl-bench",

@@ -21,22 +21,55 @@ public enum DatasetCollector {
 
     /// Collects `episodes` episodes of `task` with `copies` environment copies stepping together.
     /// - Throws: `DatasetError.badCollectionRequest` if episodes is not a positive multiple of stages.
-    public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64) throws
+    /// The reference return is measured separately: `reference` episodes of the same behaviour at
+    /// ε = 0.05 (see `measureReference`); nil keeps the best stage's mean.
+    public static func collect(task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64,
+                               behaviour: BehaviourKind = .oracle, reference: ReferencePrecision? = nil) throws
         -> (DatasetContents, CollectionSummary)
     {
         let description = TaskDescription(task: task)
         try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: copies)
         let environment = task.makeBatch(copies: min(copies, episodes / stages))
-        return try collect(environment: environment, task: description, episodes: episodes, stages: stages, seed: seed)
+        let driver = BehaviourDriver(kind: behaviour, task: task, environment: environment)
+        var (contents, summary) = try collect(environment: environment, task: description, episodes: episodes, stages: stages,
+                                              seed: seed, behaviour: driver)
+        contents.provenance = DatasetProvenance(behaviour: behaviour.rawValue)
+        if let reference {
+            let measured = measureReference(task: task, behaviour: behaviour, seed: seed &+ 0x5EED, precision: reference)
+            contents.referenceReturn = measured.mean
+            contents.provenance.referenceEpisodes = measured.episodes
+            contents.provenance.referenceStandardError = measured.standardError
+            summary.referenceReturn = measured.mean
+        }
+        return (contents, summary)
+    }
+
+    /// Plays `behaviour` at ε = 0.05 in blocks of `precision.minimumEpisodes` until the standard
+    /// error of the mean return is below `precision.relativeError` of its magnitude, or
+    /// `precision.maximumEpisodes` episodes were played.
+    public static func measureReference(task: TaskSpec, behaviour: BehaviourKind, seed: UInt64, precision: ReferencePrecision)
+        -> (mean: Double, standardError: Double, episodes: Int)
+    {
+        var returns: [Double] = []
+        repeat {
+            let block = EpisodeRunner.run(task: task, episodes: precision.minimumEpisodes, epsilon: finalEpsilon,
+                                          seed: seed &+ UInt64(returns.count), behaviour: behaviour)
+            returns += block.returns
+            let stats = EpisodeStatistics(returns: returns)
+            if stats.standardError <= precision.relativeError * abs(stats.meanReturn) { break }
+        } while returns.count + precision.minimumEpisodes <= precision.maximumEpisodes
+        let stats = EpisodeStatistics(returns: returns)
+        return (stats.meanReturn, stats.standardError, returns.count)
     }
 
     /// Collects and writes `directory/<environment>/<task id>.mtds`.
     /// - Returns: the summary, with `fileBytes` set.
     public static func collectAndWrite(
-        task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64, directory: String
+        task: TaskSpec, episodes: Int, stages: Int = 10, seed: UInt64, copies: Int = 64, behaviour: BehaviourKind = .oracle,
+        reference: ReferencePrecision? = nil, directory: String
     ) throws -> CollectionSummary {
         let (contents, summary) = try collect(
-            task: task, episodes: episodes, stages: stages, seed: seed, copies: copies)
+            task: task, episodes: episodes, stages: stages, seed: seed, copies: copies, behaviour: behaviour, reference: reference)
         var written = summary
         written.fileBytes = try DatasetWriter.write(
             contents, to: DatasetWriter.path(directory: directory, task: contents.task))
@@ -45,8 +78,10 @@ public enum DatasetCollector {
 
     /// Collects with an existing batched environment (its copy count is used as is).
     /// `task` must describe the environment's sizes.
+    /// `behaviour` chooses the actions (nil: the environment's own heuristic).
     public static func collect(
-        environment: any BatchedEnvironment, task: TaskDescription, episodes: Int, stages: Int = 10, seed: UInt64
+        environment: any BatchedEnvironment, task: TaskDescription, episodes: Int, stages: Int = 10, seed: UInt64,
+        behaviour: BehaviourDriver? = nil
     ) throws -> (DatasetContents, CollectionSummary) {
         try checkRequest(task: task.id, episodes: episodes, stages: stages, copies: environment.copyCount)
         guard environment.agentCount == task.agentCount, environment.observationSize == task.observationSize,
@@ -59,7 +94,7 @@ public enum DatasetCollector {
             )
         }
         let root = RandomStream(seed: seed)
-        var recorder = EpisodeRecorder(environment: environment)
+        var recorder = EpisodeRecorder(environment: environment, behaviour: behaviour)
         var finished: [RecordedEpisode] = []
         finished.reserveCapacity(episodes)
         let perStage = episodes / stages
@@ -114,6 +149,21 @@ public enum DatasetCollector {
         let summary = CollectionSummary(contents: contents)
         contents.referenceReturn = summary.referenceReturn
         return (contents, summary)
+    }
+}
+
+/// How precisely a reference return is measured: at least `minimumEpisodes` (and in blocks of
+/// that many), until the standard error is below `relativeError` of the mean's magnitude, at most
+/// `maximumEpisodes`.
+public struct ReferencePrecision: Sendable {
+    public var minimumEpisodes: Int
+    public var relativeError: Double
+    public var maximumEpisodes: Int
+
+    public init(minimumEpisodes: Int = 100, relativeError: Double = 0.02, maximumEpisodes: Int = 10_000) {
+        self.minimumEpisodes = max(1, minimumEpisodes)
+        self.relativeError = relativeError
+        self.maximumEpisodes = max(self.minimumEpisodes, maximumEpisodes)
     }
 }
 

@@ -78,6 +78,8 @@ public struct DatasetContents: Sendable, Equatable {
     public var referenceReturn: Double
     /// γ used for the stored return-to-go range.
     public var discount: Double
+    /// The behaviour that made the data and how the reference was measured.
+    public var provenance: DatasetProvenance
     public var observations: [Float]
     public var actions: [UInt8]
     public var legal: [UInt8]
@@ -87,13 +89,14 @@ public struct DatasetContents: Sendable, Equatable {
 
     public init(
         task: TaskDescription, qualityStageCount: Int, referenceReturn: Double, discount: Double = 0.99,
-        observations: [Float], actions: [UInt8], legal: [UInt8], rewards: [Float], flags: [UInt8],
+        provenance: DatasetProvenance = .versionOne, observations: [Float], actions: [UInt8], legal: [UInt8], rewards: [Float], flags: [UInt8],
         episodes: [EpisodeRecord]
     ) {
         self.task = task
         self.qualityStageCount = qualityStageCount
         self.referenceReturn = referenceReturn
         self.discount = discount
+        self.provenance = provenance
         self.observations = observations
         self.actions = actions
         self.legal = legal

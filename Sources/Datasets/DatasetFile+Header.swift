@@ -16,7 +16,7 @@ extension DatasetFile {
                 found: "\"" + String(decoding: magic.map { (32...126).contains($0) ? $0 : 63 }, as: UTF8.self) + "\"")
         }
         let version = try prefix.readUInt32("version")
-        guard version == DatasetLayout.version else {
+        guard DatasetLayout.readableVersions.contains(version) else {
             throw DatasetError.unsupportedVersion(path: path, found: version, supported: DatasetLayout.version)
         }
         let headerLength = Int(try prefix.readUInt32("header length"))
@@ -33,15 +33,15 @@ extension DatasetFile {
         }
         var r = ByteReader(bytes: headerBytes, source: path)
         do {
-            return try parseHeader(&r, path: path, fileSize: file.count, headerEnd: prefixBytes + headerLength)
+            return try parseHeader(&r, path: path, version: version, fileSize: file.count, headerEnd: prefixBytes + headerLength)
         } catch let error as BinaryFormatError {
             throw DatasetError.badField(
                 path: path, section: "header", field: "layout", found: "\(error)",
-                expected: "a complete version-1 header")
+                expected: "a complete version-\(version) header")
         }
     }
 
-    private static func parseHeader(_ r: inout ByteReader, path: String, fileSize: Int, headerEnd: Int) throws
+    private static func parseHeader(_ r: inout ByteReader, path: String, version: UInt32, fileSize: Int, headerEnd: Int) throws
         -> (DatasetMetadata, [DatasetLayout.SectionEntry])
     {
         func bounded(_ field: String, _ value: UInt64, _ range: ClosedRange<Int>) throws -> Int {
@@ -76,6 +76,17 @@ extension DatasetFile {
         where !value.isFinite {
             throw DatasetError.badField(
                 path: path, section: "header", field: field, found: "\(value)", expected: "a finite number")
+        }
+        var provenance = DatasetProvenance.versionOne
+        if version >= 2 {
+            provenance.behaviour = try r.readString("behaviour", maxBytes: 64)
+            provenance.referenceEpisodes = Int(try r.readUInt32("reference episodes"))
+            provenance.referenceStandardError = try r.readDouble("reference standard error")
+            guard provenance.referenceStandardError.isFinite, provenance.referenceStandardError >= 0 else {
+                throw DatasetError.badField(
+                    path: path, section: "header", field: "reference standard error",
+                    found: "\(provenance.referenceStandardError)", expected: "a finite number ≥ 0")
+            }
         }
         let sectionCount = try r.readUInt32("section count")
         let expectedSections = DatasetLayout.Section.allCases
@@ -125,7 +136,7 @@ extension DatasetFile {
             observationSize: features, actionCount: actions)
         let metadata = DatasetMetadata(
             task: task, episodeCount: episodes, stepCount: steps, qualityStageCount: stages, referenceReturn: reference,
-            discount: discount, returnToGoMin: rtgMin, returnToGoMax: rtgMax)
+            discount: discount, returnToGoMin: rtgMin, returnToGoMax: rtgMax, provenance: provenance)
         return (metadata, entries)
     }
 

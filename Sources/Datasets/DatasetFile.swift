@@ -77,7 +77,7 @@ public final class DatasetFile: @unchecked Sendable {
     public func contents() -> DatasetContents {
         DatasetContents(
             task: metadata.task, qualityStageCount: metadata.qualityStageCount,
-            referenceReturn: metadata.referenceReturn, discount: metadata.discount,
+            referenceReturn: metadata.referenceReturn, discount: metadata.discount, provenance: metadata.provenance,
             observations: withObservations(Array.init), actions: withActions(Array.init), legal: withLegal(Array.init),
             rewards: withRewards(Array.init), flags: withFlags(Array.init), episodes: episodes)
     }

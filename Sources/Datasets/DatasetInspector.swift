@@ -44,6 +44,10 @@ public enum DatasetInspector {
                 "  task \(m.task.id) (\(m.task.environment), \(m.task.split)): \(m.task.agentCount) agents, \(m.task.observationSize) features, \(m.task.actionCount) actions"
             )
             lines.append("  parameters: \(m.task.parameters)")
+            let p = m.provenance
+            lines.append("  behaviour: \(p.behaviour); reference "
+                + (p.referenceEpisodes > 0 ? "measured on \(p.referenceEpisodes) episodes at epsilon 0.05, standard error \(format(p.referenceStandardError))"
+                    : "= the best stage's mean"))
             lines.append("  episodes \(m.episodeCount), transitions \(m.stepCount), \(dataset.byteCount) bytes")
             lines.append(
                 "  reference return \(format(m.referenceReturn)); return-to-go (γ \(format(m.discount))) in [\(format(m.returnToGoMin)), \(format(m.returnToGoMax))]"

@@ -1,14 +1,17 @@
-/// The on-disk layout of a dataset file, format version 1 (all integers little-endian).
+/// The on-disk layout of a dataset file, format version 2 (all integers little-endian); version 1
+/// lacks the provenance fields and is still read.
 ///
 /// ```
 /// offset 0   magic "MTRLDSET" (8 bytes)
-///        8   version UInt32 (= 1)
+///        8   version UInt32 (= 2)
 ///       12   header byte count H UInt32
 ///       16   header CRC32C UInt32 (over the H header bytes)
 ///       20   header: task id, environment, split, parameters (UInt32 length + UTF-8 each);
 ///            agent count n, observation size F, action count A (UInt32);
 ///            episode count E, step count S (UInt64); quality-stage count (UInt32);
 ///            reference return, discount γ, return-to-go min, max (Float64);
+///            (version 2) behaviour (UInt32 length + UTF-8), reference episodes (UInt32),
+///            reference standard error (Float64);
 ///            section count (UInt32), then per section: kind, offset, byte count, CRC32C
 ///            (UInt32, UInt64, UInt64, UInt32)
 /// then the sections, each starting at a multiple of 64 bytes, in `Section` order.
@@ -18,7 +21,9 @@
 /// quality stage UInt32, return Float64}.
 enum DatasetLayout {
     static let magic: [UInt8] = Array("MTRLDSET".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// Versions this build reads.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
     static let prefixBytes = 20
     static let sectionAlignment = 64
     static let episodeRecordBytes = 24

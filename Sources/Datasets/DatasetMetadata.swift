@@ -1,4 +1,4 @@
-/// What a dataset file's header says (format version 1).
+/// What a dataset file's header says.
 public struct DatasetMetadata: Sendable, Equatable {
     public var task: TaskDescription
     /// Episodes E.
@@ -13,4 +13,6 @@ public struct DatasetMetadata: Sendable, Equatable {
     /// Smallest and largest discounted return-to-go over all steps (HL-Gauss support, spec §5).
     public var returnToGoMin: Double
     public var returnToGoMax: Double
+    /// The behaviour that made the data and how the reference was measured.
+    public var provenance: DatasetProvenance
 }

@@ -10,8 +10,26 @@ import TensorCore
 public enum DatasetSubsampler {
     /// Subsamples one dataset in memory.
     /// - Throws: `DatasetError.invalidOption` unless 0 < fraction ≤ 1.
-    public static func subsample(_ contents: DatasetContents, fraction: Double, seed: UInt64) throws -> DatasetContents
+    public static func subsample(_ contents: DatasetContents, fraction: Double, seed: UInt64) throws -> DatasetContents {
+        contents.selecting(episodes: try choose(contents, fraction: fraction, seed: seed))
+    }
+
+    /// Splits one dataset into the episodes kept for training and `heldOutFraction` of each quality
+    /// stage's episodes (at least one per stage) held out.
+    /// - Throws: `DatasetError.invalidOption` unless 0 < heldOutFraction < 1.
+    public static func split(_ contents: DatasetContents, heldOutFraction: Double, seed: UInt64) throws
+        -> (training: DatasetContents, heldOut: DatasetContents)
     {
+        guard heldOutFraction < 1 else {
+            throw DatasetError.invalidOption(name: "held-out fraction", value: "\(heldOutFraction)", expected: "a number in (0, 1)")
+        }
+        let heldOut = try choose(contents, fraction: heldOutFraction, seed: seed)
+        let training = Set(contents.episodes.indices).subtracting(heldOut)
+        return (contents.selecting(episodes: training), contents.selecting(episodes: heldOut))
+    }
+
+    /// `fraction` of each quality stage's episodes (at least one), drawn without replacement.
+    private static func choose(_ contents: DatasetContents, fraction: Double, seed: UInt64) throws -> Set<Int> {
         guard fraction > 0, fraction <= 1 else {
             throw DatasetError.invalidOption(name: "--fraction", value: "\(fraction)", expected: "a number in (0, 1]")
         }
@@ -25,26 +43,7 @@ public enum DatasetSubsampler {
             for i in 0..<keep { indices.swapAt(i, i + rng.nextInt(below: indices.count - i)) }
             kept.formUnion(indices.prefix(keep))
         }
-        var result = contents
-        (result.observations, result.actions, result.legal, result.rewards, result.flags, result.episodes) = (
-            [], [], [], [], [], []
-        )
-        let n = contents.task.agentCount
-        let f = contents.task.observationSize
-        let a = contents.task.actionCount
-        for (e, episode) in contents.episodes.enumerated() where kept.contains(e) {
-            let steps = episode.start..<(episode.start + episode.length)
-            result.episodes.append(
-                EpisodeRecord(
-                    start: result.rewards.count, length: episode.length, totalReturn: episode.totalReturn,
-                    qualityStage: episode.qualityStage))
-            result.observations += contents.observations[(steps.lowerBound * n * f)..<(steps.upperBound * n * f)]
-            result.actions += contents.actions[(steps.lowerBound * n)..<(steps.upperBound * n)]
-            result.legal += contents.legal[(steps.lowerBound * n * a)..<(steps.upperBound * n * a)]
-            result.rewards += contents.rewards[steps]
-            result.flags += contents.flags[steps]
-        }
-        return result
+        return kept
     }
 
     /// `dataset subsample`: every dataset at `source` (file or directory) is subsampled and
@@ -62,5 +61,31 @@ public enum DatasetSubsampler {
             )
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension DatasetContents {
+    /// The episodes whose indices are in `kept`, in their order, with their steps.
+    func selecting(episodes kept: Set<Int>) -> DatasetContents {
+        var result = self
+        (result.observations, result.actions, result.legal, result.rewards, result.flags, result.episodes) = (
+            [], [], [], [], [], []
+        )
+        let n = task.agentCount
+        let f = task.observationSize
+        let a = task.actionCount
+        for (e, episode) in episodes.enumerated() where kept.contains(e) {
+            let steps = episode.start..<(episode.start + episode.length)
+            result.episodes.append(
+                EpisodeRecord(
+                    start: result.rewards.count, length: episode.length, totalReturn: episode.totalReturn,
+                    qualityStage: episode.qualityStage))
+            result.observations += observations[(steps.lowerBound * n * f)..<(steps.upperBound * n * f)]
+            result.actions += actions[(steps.lowerBound * n)..<(steps.upperBound * n)]
+            result.legal += legal[(steps.lowerBound * n * a)..<(steps.upperBound * n * a)]
+            result.rewards += rewards[steps]
+            result.flags += flags[steps]
+        }
+        return result
     }
 }

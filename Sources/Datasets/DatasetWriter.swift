@@ -88,6 +88,9 @@ public enum DatasetWriter {
         w.write(contents.discount)
         w.write(range.min)
         w.write(range.max)
+        w.write(contents.provenance.behaviour)
+        w.write(UInt32(contents.provenance.referenceEpisodes))
+        w.write(contents.provenance.referenceStandardError)
         w.write(UInt32(entries.count))
         for entry in entries {
             w.write(entry.section.rawValue)

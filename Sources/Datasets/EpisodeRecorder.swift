@@ -14,6 +14,8 @@ struct RecordedEpisode {
 /// Steps all copies of a batched environment together and cuts their streams into episodes.
 struct EpisodeRecorder {
     let environment: any BatchedEnvironment
+    /// Chooses the actions; nil: the environment's own heuristic (the oracle).
+    let behaviour: BehaviourDriver?
     private var observations: [Float]
     private var legal: [UInt8]
     private var actions: [Int32]
@@ -21,8 +23,9 @@ struct EpisodeRecorder {
     private var terminal: [Bool]
     private var truncated: [Bool]
 
-    init(environment: any BatchedEnvironment) {
+    init(environment: any BatchedEnvironment, behaviour: BehaviourDriver? = nil) {
         self.environment = environment
+        self.behaviour = behaviour
         let c = environment.copyCount
         let n = environment.agentCount
         observations = [Float](repeating: 0, count: c * n * environment.observationSize)
@@ -63,12 +66,17 @@ struct EpisodeRecorder {
                 idleSteps[copy] = 0
                 env.reset(copy: copy, seed: idleSeed &+ UInt64(copy))
             }
+            self.behaviour?.didReset(copy: copy)
         }
         for copy in 0..<c { start(copy) }
         while done < seeds.count {
             env.observations(into: &observations)
             env.legalActions(into: &legal)
-            env.heuristicActions(epsilon: epsilon, rng: &behaviour, into: &actions)
+            if let driver = self.behaviour {
+                driver.actions(observations: observations, legal: legal, epsilon: epsilon, rng: &behaviour, into: &actions)
+            } else {
+                env.heuristicActions(epsilon: epsilon, rng: &behaviour, into: &actions)
+            }
             env.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
             for copy in 0..<c {
                 guard let episode = assignment[copy] else {

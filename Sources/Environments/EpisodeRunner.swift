@@ -2,6 +2,16 @@
 public struct EpisodeStatistics: Sendable {
     public var returns: [Double] = []
     public var lengths: [Int] = []
+
+    public init(returns: [Double] = [], lengths: [Int] = []) {
+        self.returns = returns
+        self.lengths = lengths
+    }
+
+    /// Standard error of the mean return (0 for fewer than two episodes).
+    public var standardError: Double {
+        returns.count > 1 ? returnStandardDeviation / Double(returns.count).squareRoot() : 0
+    }
     public var meanReturn: Double { returns.isEmpty ? 0 : returns.reduce(0, +) / Double(returns.count) }
     public var meanLength: Double { lengths.isEmpty ? 0 : Double(lengths.reduce(0, +)) / Double(lengths.count) }
     public var returnStandardDeviation: Double {

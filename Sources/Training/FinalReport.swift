@@ -14,12 +14,14 @@ public struct FinalReport: Codable, Sendable {
     public var peakMemoryMB: Double
     public var elapsedSeconds: Double
     public var ranks: Int
+    /// The behaviour whose reference returns normalise the scores.
+    public var behaviour: String
     public var scores: [TaskScore]
     public var randomScores: [TaskScore]
 
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
-                allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, scores: [TaskScore],
-                randomScores: [TaskScore]) {
+                allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
+                scores: [TaskScore], randomScores: [TaskScore]) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -29,6 +31,7 @@ public struct FinalReport: Codable, Sendable {
         self.peakMemoryMB = peakMemoryMB
         self.elapsedSeconds = elapsedSeconds
         self.ranks = ranks
+        self.behaviour = behaviour
         self.scores = scores
         self.randomScores = randomScores
     }
@@ -62,7 +65,7 @@ public struct FinalReport: Codable, Sendable {
         let which = selectBy == "latest" ? "the latest parameters (update \(evaluatedUpdate))"
             : "the best parameters (update \(evaluatedUpdate), selected by \(selectBy) score)"
         var lines = ["final evaluation of \(which), "
-            + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / behaviour reference",
+            + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / reference of the \(behaviour) behaviour",
                      "task                      role   policy   random   (mean return: policy / random)"]
         for (s, r) in zip(scores, randomScores) {
             let role = s.trained ? "train" : "held"
@@ -80,7 +83,7 @@ public struct FinalReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
         case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
-        case elapsedSeconds = "elapsed_s", ranks, scores = "policy", randomScores = "random"
+        case elapsedSeconds = "elapsed_s", ranks, behaviour, scores = "policy", randomScores = "random"
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
         case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
     }
@@ -96,6 +99,7 @@ public struct FinalReport: Codable, Sendable {
         peakMemoryMB = try c.decodeNumber(forKey: .peakMemoryMB)
         elapsedSeconds = try c.decodeNumber(forKey: .elapsedSeconds)
         ranks = try c.decode(Int.self, forKey: .ranks)
+        behaviour = try c.decodeIfPresent(String.self, forKey: .behaviour) ?? "oracle"
         scores = try c.decode([TaskScore].self, forKey: .scores)
         randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
     }
@@ -112,6 +116,7 @@ public struct FinalReport: Codable, Sendable {
         try c.encodeNumber(peakMemoryMB, forKey: .peakMemoryMB)
         try c.encodeNumber(elapsedSeconds, forKey: .elapsedSeconds)
         try c.encode(ranks, forKey: .ranks)
+        try c.encode(behaviour, forKey: .behaviour)
         try c.encode(scores, forKey: .scores)
         try c.encode(randomScores, forKey: .randomScores)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: true), forKey: .policyTrainMean)

@@ -64,6 +64,9 @@ public struct RunEvaluation {
         return arena
     }
 
+    /// The behaviour whose references normalise this run's scores (that of its training data).
+    public var behaviour: String { normaliser.references.behaviour(of: tasks.training[0].id) }
+
     /// The training tasks, then the held-out ones.
     public var allTasks: [TaskSpec] { tasks.training + tasks.heldOut }
 

@@ -52,7 +52,7 @@ extension Trainer {
             updates: config.steps, evaluatedUpdate: chosenUpdate, selectBy: selected ? config.selectBy.rawValue : "latest",
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
-            elapsedSeconds: elapsed, ranks: rankCount, scores: scores, randomScores: random)
+            elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, scores: scores, randomScores: random)
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

@@ -115,13 +115,31 @@ public final class Trainer {
     }
 
     /// Reference returns of every evaluated task: the environment's table, else the training datasets.
+    /// Every reference must come from the behaviour that made the training data: datasets of
+    /// different behaviours, or held-out references of another behaviour, are refused.
     static func referenceReturns(config: TrainConfig, tasks: TrainingTasks, datasets: [DatasetFile]) throws -> ReferenceReturnTable {
         let path = ReferenceReturnTable.path(dataDirectory: config.data, environment: config.env.rawValue)
         let table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
+        let behaviours = Set(datasets.map(\.metadata.provenance.behaviour))
+        guard behaviours.count == 1, let behaviour = behaviours.first else {
+            let list = datasets.map { "\($0.metadata.task.id): \($0.metadata.provenance.behaviour)" }.joined(separator: ", ")
+            throw TrainingSetupError.mixedBehaviours("the training datasets were made by different behaviours (\(list))")
+        }
         var run = ReferenceReturnTable()
-        for task in tasks.training + tasks.heldOut { run.returns[task.id] = table.returns[task.id] }
-        for (task, dataset) in zip(tasks.training, datasets) where run.returns[task.id] == nil {
-            run.returns[task.id] = dataset.metadata.referenceReturn
+        for (task, dataset) in zip(tasks.training, datasets) {
+            run.returns[task.id] = table.behaviour(of: task.id) == behaviour ? table.returns[task.id] ?? dataset.metadata.referenceReturn
+                : dataset.metadata.referenceReturn
+            run.behaviours[task.id] = behaviour
+        }
+        for task in tasks.heldOut {
+            guard let value = table.returns[task.id] else { continue }
+            guard table.behaviour(of: task.id) == behaviour else {
+                throw TrainingSetupError.mixedBehaviours(
+                    "\(path) gives held-out task \(task.id) a reference of the \(table.behaviour(of: task.id)) behaviour, "
+                        + "the training data is \(behaviour); collect the test tasks' references with --behaviour \(behaviour)")
+            }
+            run.returns[task.id] = value
+            run.behaviours[task.id] = behaviour
         }
         return run
     }

@@ -70,6 +70,7 @@ public enum TrainingSetupError: Error, CustomStringConvertible {
     case noTasks(String)
     case missingDataset(path: String, task: String, directory: String)
     case missingReferenceReturn(task: String, path: String)
+    case mixedBehaviours(String)
 
     public var description: String {
         switch self {
@@ -77,6 +78,8 @@ public enum TrainingSetupError: Error, CustomStringConvertible {
         case let .noTasks(selection): "--tasks '\(selection)' selects no task; use train, test or task ids."
         case let .missingDataset(path, task, directory):
             "no dataset for task \(task) at \(path); create it with `mtrl-dist collect --task \(task) --episodes 200 --out \(directory)`."
+        case let .mixedBehaviours(what):
+            "cannot mix behaviours in one run: \(what). Re-collect so every dataset and reference comes from one behaviour."
         case let .missingReferenceReturn(task, path):
             "no reference return for \(task) in \(path); re-run `mtrl-dist collect` for this environment."
         }

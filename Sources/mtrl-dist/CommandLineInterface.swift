@@ -28,7 +28,7 @@ enum CommandLineInterface {
     static let commands: [Entry] = [
         Entry(InfoCommand.self), Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self),
         Entry(EnvRenderCommand.self), Entry(CollectCommand.self), Entry(DatasetInspectCommand.self),
-        Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(ModelCommand.self),
+        Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(DatasetLearnabilityCommand.self), Entry(ModelCommand.self),
         Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self), Entry(EvaluateCommand.self), Entry(ReportCommand.self),
     ]
 

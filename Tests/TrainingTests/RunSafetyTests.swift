@@ -278,4 +278,16 @@ import Training
         #expect(process.terminationStatus != 0)
         #expect(log.contains("never arrived") && log.contains("(pid \(stopped))"), "\(log)")
     }
+
+    @Test("datasets of different behaviours are never mixed in one run")
+    func mixedBehavioursAreRefused() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-mixed")
+        let data = try TrainerFixture.dataCopy(in: dir)
+        let recollect = try Self.run(["collect", "--task", Self.poisonedTask, "--episodes", "20", "--stages", "2", "--seed", "5",
+                                      "--reference-episodes", "4", "--behaviour", "observed", "--out", data])
+        try #require(recollect.exitStatus == 0, "\(recollect.combinedOutput)")
+        let train = try TrainerFixture.train(data: data, TrainerFixture.arguments(overriding: ["steps": "2", "out": dir.file("run").path]))
+        #expect(train.exitStatus == 1 && train.standardError.contains("cannot mix behaviours")
+                && train.standardError.contains("\(Self.poisonedTask): observed"), "\(train.combinedOutput)")
+    }
 }

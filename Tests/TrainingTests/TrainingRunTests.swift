@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import TestSupport
@@ -193,5 +194,27 @@ import Training
         let table = report.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lbf-") || $0.hasPrefix("mean ") }
         let printed = trained.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lbf-") || $0.hasPrefix("mean ") }
         #expect(!table.isEmpty && table == printed)
+    }
+
+    @Test("dataset learnability clones the behaviour, holds episodes out, and reports accuracy and return")
+    func learnabilityCheckReports() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-learnability")
+        let json = dir.file("result.json")
+        let outcome = try ProcessRunner.run(try TrainerFixture.binary(), arguments: [
+            "dataset", "learnability", try TrainerFixture.dataDirectory.get(), "--task", "lbf-8x8-2p-2f-coop", "--updates", "200",
+            "--embed", "16", "--batch", "8", "--chunk", "5", "--episodes", "16", "--work", dir.file("work").path,
+            "--json", json.path], environment: ["OPENBLAS_NUM_THREADS": "1"], timeoutSeconds: 600)
+        try #require(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
+        let result = try JSONDecoder().decode(LearnabilityCheck.Result.self, from: Data(contentsOf: json))
+        // 20 episodes in 2 stages: 10 % of each stage (one episode each) held out.
+        #expect(result.trainingEpisodes == 18 && result.heldOutEpisodes == 2)
+        #expect(result.behaviour == "oracle" && result.updates == 200)
+        #expect(result.trainingAccuracy > 1.0 / 6 && result.trainingAccuracy <= 1 && result.heldOutAccuracy > 0 && result.heldOutAccuracy <= 1,
+                "\(result.summary)")
+        #expect(result.policyReturn.isFinite && result.referenceReturn > 0)
+        #expect(outcome.standardOutput.contains("held out; BC return"))
+        let held = try DatasetFile(path: dir.file("work/held-out/lbf/lbf-8x8-2p-2f-coop.mtds").path)
+        let trained = try DatasetFile(path: dir.file("work/data/lbf/lbf-8x8-2p-2f-coop.mtds").path)
+        #expect(held.metadata.episodeCount + trained.metadata.episodeCount == 20)
     }
 }

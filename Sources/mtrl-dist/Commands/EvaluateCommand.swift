@@ -46,7 +46,7 @@ enum EvaluateCommand: Command {
                 updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
                 selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
-                elapsedSeconds: .nan, ranks: world.size, scores: scores, randomScores: random)
+                elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, scores: scores, randomScores: random)
             print(report.scoreTable)
         }
         return 0
