@@ -7,6 +7,13 @@ public enum BehaviourKind: String, CaseIterable, Sendable, Codable {
     /// A scripted policy per agent whose decisions depend only on that agent's observation row,
     /// its legal mask, the task's fixed layout, and its memory of its own past observations.
     case observed
+
+    /// The behaviour `collect` and `env run` use when none is named.
+    public static func `default`(for kind: EnvironmentKind) -> BehaviourKind {
+        switch kind {
+        case .rware, .connector, .lbf: .oracle
+        }
+    }
 }
 
 /// A per-agent policy that sees only what its agent sees: the agent's observation row, its legal

@@ -7,6 +7,10 @@ import Training
 
 /// `mtrl-dist collect`: offline datasets of a behaviour at K quality stages; tasks split across ranks.
 enum CollectCommand: Command {
+    /// "rware observed, lbf oracle, …" for the help text.
+    static let defaults = EnvironmentKind.allCases.map { "\($0.rawValue) \(BehaviourKind.default(for: $0).rawValue)" }
+        .joined(separator: ", ")
+
     static let spec = CommandSpec(
         name: "collect", summary: "Record offline datasets (a behaviour, epsilon 1.0 → 0.05 in K stages) for tasks.",
         options: [
@@ -18,7 +22,7 @@ enum CollectCommand: Command {
             .value("out", "DIR", "Output directory (files go to DIR/<env>/<task>.mtds).", required: true),
             .value("seed", "S", "Seed.", default: "0"),
             .value("behaviour", "B", "oracle (plans with the whole state) or observed (each agent acts on its own "
-                + "observation and memory).", default: "oracle"),
+                + "observation and memory); default per environment: \(defaults)."),
             .value("reference-episodes", "N", "Reference return per task: the behaviour at epsilon 0.05 in blocks of N "
                 + "episodes until its standard error is below 2% (at most --reference-max-episodes).", default: "100"),
             .value("reference-max-episodes", "N", "Most episodes for one reference return.", default: "10000"),
@@ -38,7 +42,11 @@ enum CollectCommand: Command {
         let episodes = try options.int("episodes", in: 1...10_000_000) ?? 200
         let stages = try options.int("stages", in: 1...1000) ?? 10
         let seed = UInt64(try options.int("seed", in: 0...Int.max) ?? 0)
-        let behaviour = try options.choice("behaviour", as: BehaviourKind.self) ?? .oracle
+        let named = try options.choice("behaviour", as: BehaviourKind.self)
+        guard Set(tasks.map(\.kind)).count == 1 || named != nil else {
+            throw OptionError.missingRequired(command: spec.name, option: "behaviour (the tasks span environments with different defaults)")
+        }
+        let behaviour = named ?? BehaviourKind.default(for: tasks[0].kind)
         let minimum = try options.int("reference-episodes", in: 1...1_000_000) ?? 100
         let precision = ReferencePrecision(minimumEpisodes: minimum,
                                            maximumEpisodes: try options.int("reference-max-episodes", in: 1...10_000_000) ?? 10_000)

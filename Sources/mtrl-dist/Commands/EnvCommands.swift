@@ -43,7 +43,7 @@ enum EnvRunCommand: Command {
             .value("task", "ID", "Task id (see `mtrl-dist tasks`).", required: true),
             .value("policy", "P", "heuristic or random (uniform over legal actions).", default: "heuristic"),
             .value("behaviour", "B", "Heuristic only: oracle (plans with the whole state) or observed (each agent acts on "
-                + "its own observation and memory).", default: "oracle"),
+                + "its own observation and memory); default per environment as for collect."),
             .value("episodes", "N", "Episodes to play.", default: "100"),
             .value("epsilon", "E", "Heuristic only: probability of a random legal action per agent.", default: "0"),
             .value("seed", "S", "Seed of resets and policy.", default: "0"),
@@ -55,7 +55,7 @@ enum EnvRunCommand: Command {
         let episodes = try options.int("episodes", in: 1...1_000_000) ?? 100
         let epsilon = policy == .random ? 1.0 : (try options.double("epsilon", in: 0...1) ?? 0)
         let seed = UInt64(try options.int("seed", in: 0...Int.max) ?? 0)
-        let behaviour = try options.choice("behaviour", as: BehaviourKind.self) ?? .oracle
+        let behaviour = try options.choice("behaviour", as: BehaviourKind.self) ?? BehaviourKind.default(for: task.kind)
         let stats = EpisodeRunner.run(task: task, episodes: episodes, epsilon: epsilon, seed: seed,
                                       behaviour: policy == .random ? .oracle : behaviour)
         let label = policy == .random ? "random" : "\(behaviour.rawValue) heuristic(epsilon \(epsilon))"
