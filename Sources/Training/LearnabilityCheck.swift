@@ -75,6 +75,7 @@ public enum LearnabilityCheck {
         config.value = .mse  // no Q head: no value support to resolve
         config.data = "\(workDirectory)/data"
         config.tasks = task.id
+        config.heldOut = .none  // sized for this task alone
         config.embed = settings.embed
         config.heads = settings.heads
         config.batch = settings.batch

@@ -27,7 +27,7 @@ public struct RunEvaluation {
     /// - Throws: `ConfigError` when the HL-Gauss support is still `auto`, task or model errors.
     public init(config: TrainConfig, references: ReferenceReturnTable) throws {
         self.config = config
-        tasks = try TrainingTasks(kind: config.env, selection: config.tasks)
+        tasks = try TrainingTasks(kind: config.env, selection: config.tasks, heldOut: config.heldOut)
         let usesBins = config.value == .hlgauss
         if usesBins && (config.vmin.isNaN || config.vmax.isNaN) {
             throw ConfigError.inconsistent("the HL-Gauss support (vmin, vmax) must be resolved from the data before evaluation")

@@ -27,6 +27,8 @@ public struct TrainConfig: Sendable, Equatable {
     public var data = "data"
     /// `train`, `test`, or a comma-separated list of task ids.
     public var tasks = "train"
+    /// Tasks evaluated zero-shot besides the training tasks.
+    public var heldOut: HeldOutTasks = .test
     public var embed = 64
     public var heads = 4
     public var blocks = 1
@@ -70,6 +72,7 @@ public struct TrainConfig: Sendable, Equatable {
         .choice("algo", \.loss.kind, "Loss: MT Oryx, MT CQL-Sable or MT BC-Sable."),
         .text("data", \.data, "Dataset directory (holds <env>/<task>.mtds from `mtrl-dist collect`).", placeholder: "DIR"),
         .text("tasks", \.tasks, "train, test, or comma-separated task ids.", placeholder: "LIST"),
+        .choice("held-out", \.heldOut, "Tasks evaluated zero-shot: the environment's test split, or none (N_max from the training tasks)."),
         .integer("embed", \.embed, ModelConfig.embeddingRange, "Embedding size E."),
         .integer("heads", \.heads, ModelConfig.headRange, "Retention heads H (E/H divisible by H)."),
         .integer("blocks", \.blocks, ModelConfig.blockRange, "Encoder/decoder blocks."),

@@ -50,7 +50,7 @@ public final class Trainer {
         run = RunDirectory(path: settings.out)
         rankCount = simulatedRanks ?? communicator.size
         try communicator.checkIdentical(text: settings.resolvedText)
-        let tasks = try TrainingTasks(kind: settings.env, selection: settings.tasks)
+        let tasks = try TrainingTasks(kind: settings.env, selection: settings.tasks, heldOut: settings.heldOut)
         let datasets = try tasks.openDatasets(directory: settings.data)
         config = Trainer.resolvingSupport(settings, datasets: datasets)
         evaluation = try RunEvaluation(config: config, references: try Trainer.referenceReturns(config: config, tasks: tasks, datasets: datasets))

@@ -2,6 +2,14 @@ import Datasets
 import Environments
 import Foundation
 
+/// Which tasks a run evaluates zero-shot besides its training tasks.
+public enum HeldOutTasks: String, CaseIterable, Sendable, Codable {
+    /// The environment's test split (minus any trained on): the paper's protocol.
+    case test
+    /// None: only the training tasks, and sizes (N_max, features) from them alone.
+    case none
+}
+
 /// The tasks of a run and the sizes they imply (spec §7.1).
 ///
 /// Training tasks come from `--tasks` (`train`, `test`, or ids); evaluation covers the training
@@ -23,7 +31,7 @@ public struct TrainingTasks: Sendable {
 
     /// Resolves `selection` for environment `kind`.
     /// - Throws: `TaskLookupError` for unknown ids, `TrainingSetupError` for ids of another environment.
-    public init(kind: EnvironmentKind, selection: String) throws {
+    public init(kind: EnvironmentKind, selection: String, heldOut held: HeldOutTasks = .test) throws {
         self.kind = kind
         let all = TaskRegistry.tasks(kind: kind)
         switch selection {
@@ -38,7 +46,7 @@ public struct TrainingTasks: Sendable {
         }
         guard !training.isEmpty else { throw TrainingSetupError.noTasks(selection) }
         let trainedIDs = Set(training.map(\.id))
-        heldOut = all.filter { $0.split == .test && !trainedIDs.contains($0.id) }
+        heldOut = held == .none ? [] : all.filter { $0.split == .test && !trainedIDs.contains($0.id) }
         let sized = training + heldOut
         agentSlots = sized.map(\.agentCount).max()!
         featureSize = sized.map(\.observationSize).max()!
