@@ -4,8 +4,9 @@
 /// Lanes are one-way, so two agents never head for one cell from opposite sides (which an agent
 /// with a 3×3 view could not see): the vertical corridors (columns `3k`) go UP for even `k` and DOWN
 /// for odd `k`; row 0 and row `H−2` go RIGHT, the delivery row `H−1` goes LEFT, the rows between
-/// bands alternate (LEFT for odd band index). From row `H−2` the two cells above the goals may
-/// also go DOWN onto a goal; open cells off the lanes (the removed middle cluster) go DOWN; a shelf
+/// bands alternate (LEFT for odd band index). The removed middle cluster of the bottom band is a
+/// funnel to the goals: its two columns go DOWN, the corridors beside it may step into it (RIGHT
+/// from column `W/2−2`, LEFT from `W/2+1`), and from row `H−2` they go on DOWN onto a goal. A shelf
 /// slot is left sideways towards its own corridor (column `3k+1` LEFT to `3k`, `3k+2` RIGHT to
 /// `3k+3`).
 ///
@@ -48,6 +49,10 @@ struct RWARETrafficPlan {
                     if let k = corridor { moves |= 1 << (k % 2 == 0 ? Dir.up : Dir.down) }
                     if let d = rowDirection(row) { moves |= 1 << d }
                     if row == h - 2 && (col == w / 2 - 1 || col == w / 2) { moves |= 1 << Dir.down }
+                    if row >= h - band - 1 && row < h - 2 {
+                        if col == w / 2 - 2 { moves |= 1 << Dir.right }
+                        if col == w / 2 + 1 { moves |= 1 << Dir.left }
+                    }
                     if moves == 0 { moves = 1 << Dir.down }
                     sweep[cell] = Self.sweep(row: row, col: col, height: h, width: w, rowDirection(row))
                 }
