@@ -8,10 +8,12 @@ public enum BehaviourKind: String, CaseIterable, Sendable, Codable {
     /// its legal mask, the task's fixed layout, and its memory of its own past observations.
     case observed
 
-    /// The behaviour `collect` and `env run` use when none is named.
+    /// The behaviour `collect` and `env run` use when none is named: the observed one where it passed
+    /// the learnability check (behaviour cloning reaches ≥ 70 % of its return; README).
     public static func `default`(for kind: EnvironmentKind) -> BehaviourKind {
         switch kind {
-        case .rware, .connector, .lbf: .oracle
+        case .rware, .connector: .observed
+        case .lbf: .oracle
         }
     }
 }
