@@ -43,10 +43,12 @@ struct LBFAgentMemory {
     var notes: [LBFFoodNote]
     /// Per food id: the step before which the agent does not wait at it again (see `waited`).
     var skipUntil: [Int]
-    /// Food id the agent waits at for helpers it cannot see, or −1.
+    /// Food id the agent heads for or waits at (limited sight), or −1.
     var rendezvous = -1
     /// Consecutive steps spent loading at `rendezvous`.
     var waited = 0
+    /// The step before which the agent explores rather than wait at a food without a group.
+    var exploreUntil = 0
     /// Index of the exploration waypoint headed for, or −1 before exploring.
     var waypoint = -1
     /// Consecutive exploring steps without a move.

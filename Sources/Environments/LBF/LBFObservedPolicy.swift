@@ -19,9 +19,9 @@ final class LBFObservedPolicy: ObservationPolicy {
     let parameters: LBFParameters
     let copies: Int
     /// Steps an agent waits alone at a food that a lower-id food may be more worth.
-    static let patience = 12
+    static let patience = 20
     /// Steps an agent then stays away from that food.
-    static let skipSteps = 25
+    static let skipSteps = 15
     /// Memory per (copy, agent).
     private var memories: [LBFAgentMemory]
     /// Exploration waypoints in visiting order (a closed tour).
@@ -67,7 +67,7 @@ final class LBFObservedPolicy: ObservationPolicy {
     private func decide(memory: inout LBFAgentMemory, legal: [UInt8], base: Int) -> LBFAction {
         memory.observe(view, legal: legal, base: base, parameters: parameters)
         buildScene(memory)
-        planner.assign(scene)
+        planner.assign(scene, waiting: memory.lastAction == .load)
         let goal = chooseGoal(&memory)
         let action = planner.action(scene, goal: goal, legal: legal, base: base, rotation: memory.step % 4)
         if case .cell = goal, action == .noop { memory.stalled += 1 } else { memory.stalled = 0 }
@@ -105,14 +105,16 @@ final class LBFObservedPolicy: ObservationPolicy {
     }
 
     /// The agent's goal: its group's food; with limited sight and no group, the known food with
-    /// the lowest id that it does not stay away from (see `keepsWaiting`), else a waypoint.
+    /// the lowest id that it does not stay away from, else a waypoint. With limited sight every
+    /// wait is subject to `keepsWaiting`, as the group may count on agents headed elsewhere.
     private func chooseGoal(_ memory: inout LBFAgentMemory) -> LBFGoal {
-        if planner.target[0] >= 0 && (hasFullSight || planner.grouped[0]) {
-            memory.rendezvous = -1
-            memory.waited = 0
+        if hasFullSight {
+            return planner.target[0] >= 0 ? .food(planner.target[0]) : .none
+        }
+        if planner.target[0] >= 0 && planner.grouped[0] && keepsWaiting(at: planner.target[0], &memory) {
             return .food(planner.target[0])
         }
-        for f in scene.foods.indices where !scene.foods[f].avoided {
+        for f in scene.foods.indices where !scene.foods[f].avoided && memory.step >= memory.exploreUntil {
             if keepsWaiting(at: f, &memory) { return .food(f) }
         }
         return explore(&memory)
@@ -132,6 +134,7 @@ final class LBFObservedPolicy: ObservationPolicy {
             return true
         }
         memory.skipUntil[id] = memory.step + Self.skipSteps
+        memory.exploreUntil = memory.step + Self.skipSteps
         memory.rendezvous = -1
         memory.waited = 0
         scene.foods[f].avoided = true

@@ -48,6 +48,8 @@ struct LBFScenePlanner {
     private(set) var target: [Int]
     /// Per scene agent: whether `target` came from a group able to lift the food.
     private(set) var grouped: [Bool]
+    /// Per scene agent: the food it is taken to wait at, or −1 (see `assign`).
+    private var pinned: [Int]
     /// Scratch: free agents sorted by distance to one food.
     private var order: [Int]
     /// Scratch: per cell, 0 free, −1 food, 1 + agent index for an agent.
@@ -64,6 +66,7 @@ struct LBFScenePlanner {
         let cells = gridSize * gridSize
         target = Array(repeating: -1, count: parameters.agentCount)
         grouped = Array(repeating: false, count: parameters.agentCount)
+        pinned = Array(repeating: -1, count: parameters.agentCount)
         order = Array(repeating: 0, count: parameters.agentCount)
         occupancy = Array(repeating: 0, count: cells)
         distance = Array(repeating: -1, count: cells)
@@ -74,11 +77,21 @@ struct LBFScenePlanner {
 
     /// Repeatedly gives the food that the nearest free agents can lift soonest to that group;
     /// agents left over take the nearest food (`grouped` false). Avoided foods are left out.
-    mutating func assign(_ scene: LBFScene) {
+    ///
+    /// Without `sharesPicture`, an agent standing next to a food is taken to wait there (it may
+    /// be one of a group the observer cannot see): it counts only for that food's group and, left
+    /// over, stays with that food. The observer itself is treated alike when it is `waiting`
+    /// (its last action was LOAD), so that two waiting agents that see the same agents and foods
+    /// pick the same groups.
+    mutating func assign(_ scene: LBFScene, waiting: Bool) {
         let n = scene.agents.count
         for k in 0..<n {
             target[k] = -1
             grouped[k] = false
+            pinned[k] = -1
+            guard !sharesPicture && (k > 0 || waiting) else { continue }
+            let agent = scene.agents[k]
+            pinned[k] = scene.foods.firstIndex { abs($0.row - agent.row) + abs($0.col - agent.col) == 1 } ?? -1
         }
         while true {
             var bestFood = -1
@@ -98,6 +111,7 @@ struct LBFScenePlanner {
                 grouped[order[k]] = true
             }
         }
+        for k in 0..<n where target[k] < 0 && pinned[k] >= 0 { target[k] = pinned[k] }
         for k in 0..<n where target[k] < 0 {
             var nearest = Int.max
             for f in scene.foods.indices where !scene.foods[f].avoided && scene.distance(agent: k, food: f) < nearest {
@@ -107,11 +121,12 @@ struct LBFScenePlanner {
         }
     }
 
-    /// Sorts the free agents by distance to `food` (then by position) into `order`; returns how
-    /// many of the nearest are needed to reach its level, or 0 when all of them are too weak.
+    /// Sorts the free agents (unassigned, and pinned to no other food) by distance to `food`
+    /// (then by position) into `order`; returns how many of the nearest are needed to reach its
+    /// level, or 0 when all of them are too weak.
     private mutating func groupSize(_ scene: LBFScene, food: Int) -> Int {
         var count = 0
-        for k in scene.agents.indices where target[k] < 0 {
+        for k in scene.agents.indices where target[k] < 0 && (pinned[k] < 0 || pinned[k] == food) {
             let d = scene.distance(agent: k, food: food)
             var slot = count
             while slot > 0 {
