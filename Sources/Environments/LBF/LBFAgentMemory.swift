@@ -43,6 +43,8 @@ struct LBFAgentMemory {
     var notes: [LBFFoodNote]
     /// Per food id: the step before which the agent does not wait at it again (see `waited`).
     var skipUntil: [Int]
+    /// Id of the food its last group assignment gave first (see `LBFScenePlanner.assign`), or −1.
+    var lead = -1
     /// Food id the agent heads for or waits at (limited sight), or −1.
     var rendezvous = -1
     /// Consecutive steps spent loading at `rendezvous`.

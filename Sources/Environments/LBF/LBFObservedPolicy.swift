@@ -67,7 +67,8 @@ final class LBFObservedPolicy: ObservationPolicy {
     private func decide(memory: inout LBFAgentMemory, legal: [UInt8], base: Int) -> LBFAction {
         memory.observe(view, legal: legal, base: base, parameters: parameters)
         buildScene(memory)
-        planner.assign(scene, waiting: memory.lastAction == .load)
+        planner.assign(scene, waiting: memory.lastAction == .load, lead: memory.lead)
+        memory.lead = planner.lead
         let goal = chooseGoal(&memory)
         let action = planner.action(scene, goal: goal, legal: legal, base: base, rotation: memory.step % 4)
         if case .cell = goal, action == .noop { memory.stalled += 1 } else { memory.stalled = 0 }

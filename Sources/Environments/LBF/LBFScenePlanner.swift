@@ -48,6 +48,8 @@ struct LBFScenePlanner {
     private(set) var target: [Int]
     /// Per scene agent: whether `target` came from a group able to lift the food.
     private(set) var grouped: [Bool]
+    /// Id of the food given first by `assign` (the cheapest group), or −1.
+    private(set) var lead = -1
     /// Per scene agent: the food it is taken to wait at, or −1 (see `assign`).
     private var pinned: [Int]
     /// Scratch: free agents sorted by distance to one food.
@@ -83,8 +85,13 @@ struct LBFScenePlanner {
     /// over, stays with that food. The observer itself is treated alike when it is `waiting`
     /// (its last action was LOAD), so that two waiting agents that see the same agents and foods
     /// pick the same groups.
-    mutating func assign(_ scene: LBFScene, waiting: Bool) {
+    ///
+    /// Equal costs go to the food with id `lead` (the first food given last step), then to the
+    /// lowest id: without it, groups can swap foods back and forth as their members move, where
+    /// the planner's random ties break the cycle.
+    mutating func assign(_ scene: LBFScene, waiting: Bool, lead: Int) {
         let n = scene.agents.count
+        self.lead = -1
         for k in 0..<n {
             target[k] = -1
             grouped[k] = false
@@ -100,12 +107,13 @@ struct LBFScenePlanner {
                 let size = groupSize(scene, food: f)
                 guard size > 0 else { continue }
                 let cost = scene.distance(agent: order[size - 1], food: f)
-                if cost < bestCost {
+                if cost < bestCost || (cost == bestCost && scene.foods[f].id == lead) {
                     bestCost = cost
                     bestFood = f
                 }
             }
             if bestFood < 0 { break }
+            if self.lead < 0 { self.lead = scene.foods[bestFood].id }
             for k in 0..<groupSize(scene, food: bestFood) {
                 target[order[k]] = bestFood
                 grouped[order[k]] = true
