@@ -86,9 +86,9 @@ struct LBFScenePlanner {
     /// (its last action was LOAD), so that two waiting agents that see the same agents and foods
     /// pick the same groups.
     ///
-    /// Equal costs go to the food with id `lead` (the first food given last step), then to the
-    /// lowest id: without it, groups can swap foods back and forth as their members move, where
-    /// the planner's random ties break the cycle.
+    /// The food with id `lead` (the first food given last step) counts one step cheaper and wins
+    /// ties; other ties go to the lowest id. Without this, groups can swap foods back and forth
+    /// as their members move, cycles that the planner's random ties break.
     mutating func assign(_ scene: LBFScene, waiting: Bool, lead: Int) {
         let n = scene.agents.count
         self.lead = -1
@@ -106,8 +106,9 @@ struct LBFScenePlanner {
             for f in scene.foods.indices where !scene.foods[f].avoided && !target[0..<n].contains(f) {
                 let size = groupSize(scene, food: f)
                 guard size > 0 else { continue }
-                let cost = scene.distance(agent: order[size - 1], food: f)
-                if cost < bestCost || (cost == bestCost && scene.foods[f].id == lead) {
+                let isLead = scene.foods[f].id == lead
+                let cost = scene.distance(agent: order[size - 1], food: f) - (isLead ? 1 : 0)
+                if cost < bestCost || (cost == bestCost && isLead) {
                     bestCost = cost
                     bestFood = f
                 }
