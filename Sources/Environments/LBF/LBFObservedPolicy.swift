@@ -8,18 +8,21 @@
 /// position order so that agents with the same picture do not step into the same cell.
 ///
 /// With full sight every agent has the whole picture, so all agree and the policy follows the
-/// planner (up to its random tie-breaks). With limited sight an agent that no group of visible
-/// agents needs:
-/// - goes to the known food with the lowest id and LOADs there, a beacon for helpers; after
-///   `patience` steps without success it leaves for `skipSteps` steps unless no lower id is left
-///   uneaten as far as it knows (agents converge on the lowest id);
-/// - with no known food, explores: it cycles through waypoints whose views together cover
-///   every cell where a food can be.
+/// planner (deterministic ties instead of random ones). With limited sight:
+/// - an agent that no group of visible agents needs goes to the known food with the lowest id
+///   and LOADs there, a beacon for helpers (agents converge on the lowest id);
+/// - every wait at a food is bounded: after `patience` steps next to it (`lonePatience` with no
+///   other agent in sight) the agent stays away from it for `skipSteps` steps and explores
+///   meanwhile, unless every lower food id is known to be eaten;
+/// - with no food to go to it explores: it first settles its row and column at a border, then
+///   tours waypoints whose views together cover every cell where a food can be.
 final class LBFObservedPolicy: ObservationPolicy {
     let parameters: LBFParameters
     let copies: Int
-    /// Steps an agent waits alone at a food that a lower-id food may be more worth.
+    /// Steps an agent waits at a food (while a lower-id food may remain) with other agents in
+    /// sight, and with none.
     static let patience = 20
+    static let lonePatience = 8
     /// Steps an agent then stays away from that food.
     static let skipSteps = 15
     /// Memory per (copy, agent).
@@ -121,9 +124,9 @@ final class LBFObservedPolicy: ObservationPolicy {
         return explore(&memory)
     }
 
-    /// Counts the agent's steps next to scene food `f` while it heads there without a group; past
-    /// `patience` it stays away for `skipSteps` steps (returns false), unless every lower food id
-    /// is known to be eaten.
+    /// Counts the agent's steps next to scene food `f` (limited sight); past the patience it
+    /// stays away from it and explores for `skipSteps` steps (returns false), unless every lower
+    /// food id is known to be eaten.
     private func keepsWaiting(at f: Int, _ memory: inout LBFAgentMemory) -> Bool {
         let id = scene.foods[f].id
         if memory.rendezvous != id {
@@ -131,7 +134,8 @@ final class LBFObservedPolicy: ObservationPolicy {
             memory.waited = 0
         }
         if scene.distance(agent: 0, food: f) == 0 { memory.waited += 1 }
-        guard memory.waited > Self.patience && memory.notes[0..<id].contains(where: { $0 != .eaten }) else {
+        let patience = scene.agents.count == 1 ? Self.lonePatience : Self.patience
+        guard memory.waited > patience && memory.notes[0..<id].contains(where: { $0 != .eaten }) else {
             return true
         }
         memory.skipUntil[id] = memory.step + Self.skipSteps
