@@ -167,10 +167,10 @@ import Testing
                           behaviour: random ? .oracle : .observed).meanReturn
     }
 
-    /// Measured (200 episodes, seed 0, ε = 0): 1.0 on lbf-8x8-2p-2f-coop, 0.977 on lbf-2s-10x10-3p-3f,
+    /// Measured (200 episodes, seed 0, ε = 0): 1.0 on lbf-8x8-2p-2f-coop, 0.994 on lbf-2s-10x10-3p-3f,
     /// 1.0 on lbf-2s-8x8-2p-2f-coop; random 0.025, 0.166, 0.025.
     @Test(arguments: [
-        ("lbf-8x8-2p-2f-coop", 0.97), ("lbf-2s-10x10-3p-3f", 0.93), ("lbf-2s-8x8-2p-2f-coop", 0.95),
+        ("lbf-8x8-2p-2f-coop", 0.97), ("lbf-2s-10x10-3p-3f", 0.95), ("lbf-2s-8x8-2p-2f-coop", 0.95),
     ])
     func returnsAreNearThePlannerAndFarAboveRandom(id: String, floor: Double) throws {
         let task = try TaskRegistry.task(id: id)
@@ -183,7 +183,7 @@ import Testing
     @Test func returnsFallAsExplorationGrows() throws {
         let task = try TaskRegistry.task(id: "lbf-2s-10x10-3p-3f")
         let returns = [0, 0.2, 0.5, 0.8].map { Self.meanReturn(task, epsilon: $0) }
-        // Measured 0.977, 0.876, 0.635, 0.292.
+        // Measured 0.994, 0.887, 0.619, 0.284.
         #expect(zip(returns, returns.dropFirst()).allSatisfy { $0 > $1 + 0.05 }, "\(returns)")
     }
 

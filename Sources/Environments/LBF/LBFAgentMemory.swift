@@ -35,6 +35,9 @@ struct LBFAgentMemory {
     var located = false
     /// The action this policy chose last step.
     var lastAction = LBFAction.noop
+    /// Estimated cells one and two steps ago.
+    var cellOneStepAgo = (row: -1, col: -1)
+    var cellTwoStepsAgo = (row: -1, col: -1)
     /// Whether another agent could have moved into the cell of `lastAction` too (a clash undoes both).
     var lastMoveContested = false
     /// Last step's sightings of foods, per food id.

@@ -73,11 +73,21 @@ final class LBFObservedPolicy: ObservationPolicy {
         planner.assign(scene, waiting: memory.lastAction == .load, lead: memory.lead)
         memory.lead = planner.lead
         let goal = chooseGoal(&memory)
-        let action = planner.action(scene, goal: goal, legal: legal, base: base, rotation: memory.step % 4)
+        var action = planner.action(scene, goal: goal, legal: legal, base: base, rotation: memory.step % 4)
+        let moves = action.rowStep != 0 || action.colStep != 0
+        // Back on the cell of two steps ago: two agents with different pictures may be dodging
+        // each other in step. The one later in the shared order waits a step.
+        let cell = (row: memory.row, col: memory.col)
+        if moves && !hasFullSight && cell == memory.cellTwoStepsAgo && cell != memory.cellOneStepAgo
+            && scene.agents.indices.dropFirst().contains(where: { scene.precedes($0, 0) }) {
+            action = .noop
+        }
+        memory.cellTwoStepsAgo = memory.cellOneStepAgo
+        memory.cellOneStepAgo = cell
         if case .cell = goal, action == .noop { memory.stalled += 1 } else { memory.stalled = 0 }
         let toRow = memory.row + action.rowStep
         let toCol = memory.col + action.colStep
-        memory.lastMoveContested = action.rowStep + action.colStep != 0 && scene.agents.dropFirst().contains {
+        memory.lastMoveContested = action != .noop && action != .load && scene.agents.dropFirst().contains {
             abs($0.row - toRow) + abs($0.col - toCol) == 1
         }
         memory.lastAction = action
