@@ -44,13 +44,13 @@ struct LBFAgentMemory {
     var lastFoods: [LBFSighting?]
     /// Per food id: what is known of it.
     var notes: [LBFFoodNote]
-    /// Per food id: the step before which the agent does not wait at it again (see `waited`).
+    /// Per food id: the step before which the agent stays away from it (an obstacle, never a goal).
     var skipUntil: [Int]
     /// Id of the food its last group assignment gave first (see `LBFScenePlanner.assign`), or −1.
     var lead = -1
-    /// Food id the agent heads for or waits at (limited sight), or −1.
+    /// Food id the agent last headed for with limited sight, or −1.
     var rendezvous = -1
-    /// Consecutive steps spent loading at `rendezvous`.
+    /// Steps spent next to `rendezvous` since the agent started heading for it.
     var waited = 0
     /// The step before which the agent explores rather than wait at a food without a group.
     var exploreUntil = 0

@@ -44,7 +44,7 @@ final class LBFObservedPolicy: ObservationPolicy {
     }
 
     /// Whether every agent sees the whole grid wherever it stands.
-    var hasFullSight: Bool { parameters.fieldOfView >= parameters.gridSize - 1 }
+    var hasFullSight: Bool { planner.sharesPicture }
 
     func reset(copy: Int) {
         let n = parameters.agentCount
@@ -74,10 +74,10 @@ final class LBFObservedPolicy: ObservationPolicy {
         memory.lead = planner.lead
         let goal = chooseGoal(&memory)
         var action = planner.action(scene, goal: goal, legal: legal, base: base, rotation: memory.step % 4)
-        let moves = action.rowStep != 0 || action.colStep != 0
         // Back on the cell of two steps ago: two agents with different pictures may be dodging
         // each other in step. The one later in the shared order waits a step.
         let cell = (row: memory.row, col: memory.col)
+        let moves = action.rowStep != 0 || action.colStep != 0
         if moves && !hasFullSight && cell == memory.cellTwoStepsAgo && cell != memory.cellOneStepAgo
             && scene.agents.indices.dropFirst().contains(where: { scene.precedes($0, 0) }) {
             action = .noop
@@ -87,7 +87,7 @@ final class LBFObservedPolicy: ObservationPolicy {
         if case .cell = goal, action == .noop { memory.stalled += 1 } else { memory.stalled = 0 }
         let toRow = memory.row + action.rowStep
         let toCol = memory.col + action.colStep
-        memory.lastMoveContested = action != .noop && action != .load && scene.agents.dropFirst().contains {
+        memory.lastMoveContested = (toRow, toCol) != cell && scene.agents.dropFirst().contains {
             abs($0.row - toRow) + abs($0.col - toCol) == 1
         }
         memory.lastAction = action
@@ -189,7 +189,7 @@ final class LBFObservedPolicy: ObservationPolicy {
     }
 
     /// Waypoints on a k×k lattice whose view windows cover the cells where foods can be (rows and
-    /// columns 1…G−2), in boustrophedon order so that the tour closes.
+    /// columns 1…G−2), row by row in alternating directions; the last one leads back to the first.
     static func tour(_ parameters: LBFParameters) -> [(row: Int, col: Int)] {
         let g = parameters.gridSize
         let span = 2 * parameters.fieldOfView + 1

@@ -18,8 +18,7 @@ struct LBFObservedView {
     var level = 0
     /// Per food id: the food when it is uneaten and within sight, else nil.
     var foods: [LBFSighting?]
-    /// Per other agent (in id order without the agent itself, which is the same agent at every
-    /// step): the agent when within sight, else nil.
+    /// Per other agent (in id order, the agent itself left out): the agent when within sight, else nil.
     var agents: [LBFSighting?]
 
     init(foodCount: Int, agentCount: Int) {
