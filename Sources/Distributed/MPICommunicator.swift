@@ -64,7 +64,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         self.size = Int(size)
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
-        let me = "\(String(cString: host)) (pid \(getpid()))"
+        let me = "\(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) (pid \(getpid()))"
         var mine = [UInt8](me.utf8.prefix(63)) + [UInt8](repeating: 0, count: 64 - min(63, me.utf8.count))
         var all = [UInt8](repeating: 0, count: 64 * Int(size))
         try Self.check(MPI_Allgather(&mine, 64, mtrl_type_byte(), &all, 64, mtrl_type_byte(), comm), "MPI_Allgather", rank: Int(rank))
