@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Losses", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "ClusterTests"),
     ]

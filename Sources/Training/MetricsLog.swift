@@ -47,10 +47,10 @@ public final class MetricsLog {
         let path = directory.appendingPathComponent(name).path
         let fd = try descriptor(for: path, name: name)
         let before = lseek(fd, 0, SEEK_END)
-        var bytes = Array(((before == 0 ? header ?? "" : "") + text).utf8)
+        let bytes = Array(((before == 0 ? header ?? "" : "") + text).utf8)
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else {
                 let code = n < 0 ? errno : ENOSPC
@@ -59,7 +59,6 @@ public final class MetricsLog {
             }
             done += n
         }
-        bytes.removeAll()
         guard fsync(fd) == 0 || errno == EINVAL else { throw BinaryFormatError.io(path: path, operation: "fsync", errno: errno) }
     }
 

@@ -1,4 +1,5 @@
 import BinaryFormat
+import Environments
 import Foundation
 import Glibc
 import Testing
@@ -8,17 +9,6 @@ import Training
 /// file is refused with a typed error or reads back exactly; nothing crashes, hangs or allocates
 /// more than the file holds (every count is checked against the bytes left before allocating).
 @Suite struct CheckpointFuzzTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Re-seals a mutated body with a valid trailing CRC32C, so the mutation reaches the field checks.
     static func sealed(_ bytes: [UInt8]) -> [UInt8] {
         let body = Array(bytes.dropLast(4))
@@ -38,7 +28,7 @@ import Training
         try original.write(to: valid)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: valid)))
         let path = dir + "/fuzz.ckpt"
-        var rng = Generator(state: 77)
+        var rng = SplitMixGenerator(seed: 77)
         let trials = 10_000
         var read = 0, refused = 0
         for trial in 0..<trials {
