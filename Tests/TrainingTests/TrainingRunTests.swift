@@ -97,10 +97,11 @@ import Training
         let run = dir.file("run")
         let launcher = try MPIRunLauncher()
         let data = try TrainerFixture.dataDirectory.get()
-        // E = 384, B = 32, T = 20: one update takes seconds, longer than Open MPI's 1 s between its SIGTERM and SIGKILL.
+        // B = 96, T = 40: one update takes seconds, longer than Open MPI's 1 s between its SIGTERM and SIGKILL, while
+        // E = 128 keeps the checkpoint small (7 MB) so that writing it fits in that second on a loaded machine.
         let command = launcher.commandLine(ranks: 2, program: try TrainerFixture.binary(), arguments: [
             "train", "--data", data] + TrainerFixture.arguments(overriding: [
-                "embed": "384", "heads": "4", "batch": "32", "chunk": "20", "steps": "100000", "log-every": "1",
+                "embed": "128", "heads": "4", "batch": "96", "chunk": "40", "steps": "100000", "log-every": "1",
                 "checkpoint-every": "0", "out": run.path]))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -127,8 +128,7 @@ import Training
         try #require(FileManager.default.fileExists(atPath: latest), "no checkpoint after the signal:\n\(log)")
         let update = try Checkpoint.read(from: latest).update
         #expect(update >= 1, "\(log)")
-        let resumed = try TrainerFixture.train(["--resume", run.path, "--steps", "\(update + 1)", "--embed", "384", "--heads", "4",
-                                                "--batch", "32", "--chunk", "20"])
+        let resumed = try TrainerFixture.train(["--resume", run.path, "--steps", "\(update + 1)"])
         #expect(resumed.exitStatus == 0, "\(resumed.combinedOutput)")
     }
 
