@@ -30,6 +30,9 @@ let package = Package(
             name: "ReferenceCases", dependencies: ["Losses", "Model", "Kernels", "TensorCore"],
             swiftSettings: fastMath),
 
+        // Aggregate metrics and stratified bootstrap intervals of Agarwal et al. 2021 (rliable's definitions).
+        .target(name: "Statistics", dependencies: ["TensorCore"]),
+
         // MARK: - Environments and data
         .target(name: "Environments"),
         .target(name: "BinaryFormat"),
@@ -56,7 +59,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "mtrl-bench",
-            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "TensorCore"],
+            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "Statistics", "TensorCore"],
             path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "TapeReferenceTests", dependencies: ["TapeReference", "TensorCore", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Losses", "ReferenceCases", "Kernels", "TensorCore"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TensorCore"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),

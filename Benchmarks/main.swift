@@ -9,6 +9,7 @@ let usage = """
       oryx      one full Oryx update (ms, agent-tokens/s, MFU, peak memory)   [see --help of the benchmark]
       env       environment steps/s for 1 and 256 copies          [--tasks ID,ID] [--seconds S]
       sampler   sampled chunks/s and MB/s                          [--env E --episodes N --out DIR | --dataset PATH]
+      bootstrap stratified bootstrap intervals and P(X > Y)        [--runs 3] [--tasks 15] [--reps 2000]
     Rank scaling of the trainer: Benchmarks/scaling.sh
     """
 let rest = Array(arguments.dropFirst())
@@ -17,6 +18,7 @@ case "linear": LinearBenchmark.run(arguments: rest)
 case "oryx": OryxUpdateBenchmark.run(arguments: rest)
 case "env": EnvironmentBenchmark.run(arguments: rest)
 case "sampler": SamplerBenchmark.run(arguments: rest)
+case "bootstrap": BootstrapBenchmark.run(arguments: rest)
 default:
     print(usage)
     exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
