@@ -63,12 +63,13 @@ import TestSupport
 
     @Test("the random policy's return near zero stops at the absolute bound, well before the episode limit")
     func randomReturnUsesAnAbsoluteBound() throws {
-        let task = try TaskRegistry.task(id: "lbf-8x8-2p-2f-coop")
-        let precision = ReferencePrecision(minimumEpisodes: 20, maximumEpisodes: 4_000)
+        // Random play on this task earns about 0.08 (sd about 0.1 per episode): 2 % of itself would take
+        // some 4,000 episodes, 2 % of the reference's scale a few dozen.
+        let task = try TaskRegistry.task(id: "lbf-15x15-3p-5f")
+        let precision = ReferencePrecision(minimumEpisodes: 20, maximumEpisodes: 2_000)
         let reference = 0.9
         let random = DatasetCollector.measureRandom(task: task, seed: 3, precision: precision, reference: reference)
-        // Random play rarely eats: its mean is near 0, where a bound relative to itself would play every episode allowed.
-        #expect(random.mean >= 0 && random.mean < 0.2 * reference, "random mean \(random.mean)")
+        #expect(random.mean > 0 && random.mean < 0.2 * reference, "random mean \(random.mean)")
         #expect(random.episodes < precision.maximumEpisodes, "\(random.episodes) episodes")
         #expect(random.standardError <= 0.02 * max(abs(reference - random.mean), abs(reference), 1))
         #expect(random.episodes % precision.minimumEpisodes == 0)
