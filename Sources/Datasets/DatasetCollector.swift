@@ -40,6 +40,7 @@ public enum DatasetCollector {
             contents.provenance.referenceEpisodes = measured.episodes
             contents.provenance.referenceStandardError = measured.standardError
             summary.referenceReturn = measured.mean
+            summary.referenceStandardError = measured.standardError
         }
         return (contents, summary)
     }
@@ -50,13 +51,36 @@ public enum DatasetCollector {
     public static func measureReference(task: TaskSpec, behaviour: BehaviourKind, seed: UInt64, precision: ReferencePrecision)
         -> (mean: Double, standardError: Double, episodes: Int)
     {
+        measure(task: task, epsilon: finalEpsilon, behaviour: behaviour, seed: seed, precision: precision) {
+            $0.standardError <= precision.relativeError * abs($0.meanReturn)
+        }
+    }
+
+    /// Plays the uniformly random legal policy (ε = 1) in blocks of `precision.minimumEpisodes`
+    /// until the standard error of its mean return is below `precision.relativeError` of
+    /// max(|reference − mean|, |reference|, 1), or `precision.maximumEpisodes` episodes were played.
+    /// A random return near zero gets this absolute bound, where a bound relative to itself would
+    /// always play the most episodes; the gap to the reference is what normalised scores divide by.
+    public static func measureRandom(task: TaskSpec, seed: UInt64, precision: ReferencePrecision, reference: Double)
+        -> (mean: Double, standardError: Double, episodes: Int)
+    {
+        measure(task: task, epsilon: 1, behaviour: .oracle, seed: seed, precision: precision) {
+            $0.standardError <= precision.relativeError * max(abs(reference - $0.meanReturn), abs(reference), 1)
+        }
+    }
+
+    /// Blocks of `precision.minimumEpisodes` episodes (block b seeded `seed + episodes so far`)
+    /// until `isPrecise` holds or another block would exceed `precision.maximumEpisodes`.
+    private static func measure(task: TaskSpec, epsilon: Double, behaviour: BehaviourKind, seed: UInt64,
+                                precision: ReferencePrecision, isPrecise: (EpisodeStatistics) -> Bool)
+        -> (mean: Double, standardError: Double, episodes: Int)
+    {
         var returns: [Double] = []
         repeat {
-            let block = EpisodeRunner.run(task: task, episodes: precision.minimumEpisodes, epsilon: finalEpsilon,
+            let block = EpisodeRunner.run(task: task, episodes: precision.minimumEpisodes, epsilon: epsilon,
                                           seed: seed &+ UInt64(returns.count), behaviour: behaviour)
             returns += block.returns
-            let stats = EpisodeStatistics(returns: returns)
-            if stats.standardError <= precision.relativeError * abs(stats.meanReturn) { break }
+            if isPrecise(EpisodeStatistics(returns: returns)) { break }
         } while returns.count + precision.minimumEpisodes <= precision.maximumEpisodes
         let stats = EpisodeStatistics(returns: returns)
         return (stats.meanReturn, stats.standardError, returns.count)
@@ -154,7 +178,8 @@ public enum DatasetCollector {
 
 /// How precisely a reference return is measured: at least `minimumEpisodes` (and in blocks of
 /// that many), until the standard error is below `relativeError` of the mean's magnitude, at most
-/// `maximumEpisodes`.
+/// `maximumEpisodes`. The random policy's return uses the same blocks and bound with an absolute
+/// scale (`DatasetCollector.measureRandom`).
 public struct ReferencePrecision: Sendable {
     public var minimumEpisodes: Int
     public var relativeError: Double
@@ -174,8 +199,12 @@ public struct CollectionSummary: Sendable, Equatable {
     public var transitions: Int
     /// Returns per stage, stage 0 (ε = 1) first.
     public var stageReturns: [ReturnStatistics]
-    /// Mean return of the best stage (stored as the dataset's reference return).
+    /// Mean return of the best stage (stored as the dataset's reference return), or the separately
+    /// measured reference.
     public var referenceReturn: Double
+    /// Standard error of a separately measured reference (0 when the best stage's mean is used,
+    /// as `DatasetProvenance` records it).
+    public var referenceStandardError: Double = 0
     /// Size of the written file, when written.
     public var fileBytes: Int?
 

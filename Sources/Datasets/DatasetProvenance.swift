@@ -14,6 +14,10 @@ public struct DatasetProvenance: Sendable, Equatable {
         self.referenceStandardError = referenceStandardError
     }
 
+    /// The reference return's standard error where it was measured separately; NaN (unknown) where
+    /// the reference is the best stage's own mean.
+    public var knownReferenceStandardError: Double { referenceEpisodes > 0 ? referenceStandardError : .nan }
+
     /// What a version-1 file (written before behaviours were recorded) holds.
     public static let versionOne = DatasetProvenance(behaviour: "oracle")
 }

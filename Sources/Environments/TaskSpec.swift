@@ -74,6 +74,17 @@ public struct TaskSpec: Sendable, Equatable {
         }
     }
 
+    /// Whether an episode's return can be negative: Connector's per-step reward is −0.03 until an
+    /// agent connects, LBF's only with a load penalty (the registry's tasks have none), RWARE only
+    /// rewards deliveries. Decides which normalisation `auto` picks.
+    public var rewardsCanBeNegative: Bool {
+        switch parameters {
+        case .rware: false
+        case .lbf(let p): p.penalty > 0
+        case .connector(let p): p.timestepReward < 0 || p.connectedReward < 0
+        }
+    }
+
     /// A batch of `copies` independent instances of this task, stepping together.
     public func makeBatch(copies: Int) -> any BatchedEnvironment {
         switch parameters {

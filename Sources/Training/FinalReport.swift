@@ -16,12 +16,16 @@ public struct FinalReport: Codable, Sendable {
     public var ranks: Int
     /// The behaviour whose reference returns normalise the scores.
     public var behaviour: String
+    /// How the scores are normalised (`ratio` where a final.json predates the field).
+    public var normalisation: NormalisationMethod
+    /// Evaluated tasks without a normalised score (NaN), with why: their reference does not beat random.
+    public var flaggedTasks: [String: String]
     public var scores: [TaskScore]
     public var randomScores: [TaskScore]
 
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
                 allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
-                scores: [TaskScore], randomScores: [TaskScore]) {
+                normalisation: NormalisationMethod, flaggedTasks: [String: String], scores: [TaskScore], randomScores: [TaskScore]) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -32,6 +36,8 @@ public struct FinalReport: Codable, Sendable {
         self.elapsedSeconds = elapsedSeconds
         self.ranks = ranks
         self.behaviour = behaviour
+        self.normalisation = normalisation
+        self.flaggedTasks = flaggedTasks
         self.scores = scores
         self.randomScores = randomScores
     }
@@ -60,13 +66,15 @@ public struct FinalReport: Codable, Sendable {
                                           updates, ranks, Trainer.duration(elapsedSeconds), tokensPerSecond, 100 * allReduceFraction, peakMemoryMB)
     }
 
-    /// A table: per task the policy's and the random policy's normalised returns, then split means.
+    /// A table: per task the policy's and the random policy's normalised returns, then split means;
+    /// its header says how they are normalised and names the flagged tasks.
     public var scoreTable: String {
         let which = selectBy == "latest" ? "the latest parameters (update \(evaluatedUpdate))"
             : "the best parameters (update \(evaluatedUpdate), selected by \(selectBy) score)"
-        var lines = ["final evaluation of \(which), "
-            + "\(scores.first?.episodes ?? 0) episodes per task; normalised return = return / reference of the \(behaviour) behaviour",
-                     "task                      role   policy   random   (mean return: policy / random)"]
+        var lines = ["final evaluation of \(which), \(scores.first?.episodes ?? 0) episodes per task; "
+            + normalisation.explanation(behaviour: behaviour)]
+        if let warning = ReturnNormaliser.warning(flagged: flaggedTasks) { lines.append(warning) }
+        lines += ["task                      role   policy   random   (mean return: policy / random)"]
         for (s, r) in zip(scores, randomScores) {
             let role = s.trained ? "train" : "held"
             lines.append(s.taskID.padding(toLength: 26, withPad: " ", startingAt: 0) + role.padding(toLength: 7, withPad: " ", startingAt: 0)
@@ -83,7 +91,8 @@ public struct FinalReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
         case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
-        case elapsedSeconds = "elapsed_s", ranks, behaviour, scores = "policy", randomScores = "random"
+        case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks"
+        case scores = "policy", randomScores = "random"
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
         case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
     }
@@ -100,6 +109,8 @@ public struct FinalReport: Codable, Sendable {
         elapsedSeconds = try c.decodeNumber(forKey: .elapsedSeconds)
         ranks = try c.decode(Int.self, forKey: .ranks)
         behaviour = try c.decodeIfPresent(String.self, forKey: .behaviour) ?? "oracle"
+        normalisation = try c.decodeIfPresent(NormalisationMethod.self, forKey: .normalisation) ?? .ratio
+        flaggedTasks = try c.decodeIfPresent([String: String].self, forKey: .flaggedTasks) ?? [:]
         scores = try c.decode([TaskScore].self, forKey: .scores)
         randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
     }
@@ -117,6 +128,8 @@ public struct FinalReport: Codable, Sendable {
         try c.encodeNumber(elapsedSeconds, forKey: .elapsedSeconds)
         try c.encode(ranks, forKey: .ranks)
         try c.encode(behaviour, forKey: .behaviour)
+        try c.encode(normalisation, forKey: .normalisation)
+        try c.encode(flaggedTasks, forKey: .flaggedTasks)
         try c.encode(scores, forKey: .scores)
         try c.encode(randomScores, forKey: .randomScores)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: true), forKey: .policyTrainMean)

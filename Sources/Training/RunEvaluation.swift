@@ -22,7 +22,8 @@ public struct RunEvaluation {
     public let layout: SableLayout
     /// HL-Gauss bin centres of the Q head (empty for a scalar or no Q head).
     public let binCenters: [Float]
-    public let normaliser: ReturnNormaliser
+    /// The run's normalisation: its method (`config.normalise` resolved for its tasks) and references.
+    public internal(set) var normaliser: ReturnNormaliser
 
     /// - Throws: `ConfigError` when the HL-Gauss support is still `auto`, task or model errors.
     public init(config: TrainConfig, references: ReferenceReturnTable) throws {
@@ -39,7 +40,8 @@ public struct RunEvaluation {
             hasQHead: config.loss.kind.usesQHead, paddingMode: config.loss.masksAbsentAgents ? .inert : .naive)
         try modelConfig.validate()
         layout = SableLayout(config: modelConfig)
-        normaliser = ReturnNormaliser(references: references)
+        normaliser = ReturnNormaliser(references: references,
+                                      method: NormalisationMethod.resolve(config.normalise, tasks: tasks.training + tasks.heldOut))
     }
 
     /// The evaluation of the run in `run`: its config.json and reference-returns.tsv.
@@ -69,6 +71,15 @@ public struct RunEvaluation {
 
     /// The training tasks, then the held-out ones.
     public var allTasks: [TaskSpec] { tasks.training + tasks.heldOut }
+
+    /// The evaluated tasks without a normalised score, with why (`ReturnNormaliser.flag`).
+    public var flaggedTasks: [String: String] { normaliser.flags(taskIDs: allTasks.map(\.id)) }
+
+    /// How this run's scores are normalised, and a warning naming its flagged tasks.
+    public var normalisationSummary: String {
+        ([normaliser.method.explanation(behaviour: behaviour)] + [ReturnNormaliser.warning(flagged: flaggedTasks)].compactMap { $0 })
+            .joined(separator: "\n")
+    }
 
     /// Plays `episodes` episodes of every task in `evaluated` with `parameters`.
     /// - Parameter round: names this evaluation's random streams (resets and action sampling).

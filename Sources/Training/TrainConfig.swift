@@ -58,6 +58,8 @@ public struct TrainConfig: Sendable, Equatable {
     public var evalEpisodes = 32
     public var finalEvalEpisodes = 320
     public var selectBy: SelectionSplit = .train
+    /// How returns become normalised scores (`NormalisationMethod.resolve`).
+    public var normalise: NormalisationSetting = .auto
     public var checksumEvery = 100
     public var blasThreads = 1
     public var onNonFinite: NonFiniteAction = .stop
@@ -106,6 +108,10 @@ public struct TrainConfig: Sendable, Equatable {
                  "Episodes per task for the final evaluation of the best parameters (the latest with --eval-every 0).",
                  resumable: true),
         .choice("select-by", \.selectBy, "Split whose mean normalised return picks the best checkpoint.", resumable: true),
+        .choice("normalise", \.normalise,
+                "Normalised return: ratio = R / R_ref (the paper's), random = (R - R_random) / (R_ref - R_random), auto = ratio "
+                    + "where rewards are never negative (LBF, RWARE), random otherwise (Connector). A task whose reference does "
+                    + "not beat random scores NaN and is named in every report."),
         .integer("checksum-every", \.checksumEvery, 0...100_000_000, "Updates between cross-rank parameter checksums (0 = never).",
                  resumable: true),
         .integer("blas-threads", \.blasThreads, 1...256,

@@ -13,15 +13,18 @@ extension Trainer {
         let train = TaskScore.meanNormalised(scores, trained: true)
         let test = TaskScore.meanNormalised(scores, trained: false)
         let score = config.selectBy == .train ? train : test
-        let improved = score > bestScore || bestUpdate < 0
+        // A split without any normalised score (all its tasks flagged) selects nothing: the final
+        // evaluation then takes the latest parameters and says so.
+        let improved = score.isFinite && (score > bestScore || bestUpdate < 0)
         if improved {
             bestScore = score
             bestUpdate = update
             bestParameters = engine.online.buffer.toArray()
             try saveBest(update: update)
         }
-        say(String(format: "eval @%d: mean normalised return train %.3f, held-out %.3f%@", update, train, test,
-                   improved ? " (best so far)" : ""))
+        say(String(format: "eval @%d: mean normalised return (%@) train %.3f, held-out %.3f%@", update,
+                   evaluation.normaliser.method.rawValue, train, test,
+                   improved ? " (best so far)" : score.isFinite ? "" : " (no \(config.selectBy.rawValue) task has a score: nothing selected)"))
         try log?.write(scores, kind: "eval", update: update, extra: [("train_mean", .number(train)), ("test_mean", .number(test))])
     }
 
@@ -52,7 +55,8 @@ extension Trainer {
             updates: config.steps, evaluatedUpdate: chosenUpdate, selectBy: selected ? config.selectBy.rawValue : "latest",
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
-            elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, scores: scores, randomScores: random)
+            elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
+            flaggedTasks: evaluation.flaggedTasks, scores: scores, randomScores: random)
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

@@ -39,6 +39,7 @@ extension Trainer {
         say(MachineInfo.current().summary)
         if let hint = MachineInfo.current().kernelHint { say(hint) }
         say(config.resolvedText.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n"))
+        say(evaluation.normalisationSummary)
         if startUpdate == 0 && config.evalEvery > 0 && dumpGradientPath == nil { try evaluateAndSelect(update: 0) }
 
         var tokens = 0

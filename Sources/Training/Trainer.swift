@@ -53,7 +53,13 @@ public final class Trainer {
         let tasks = try TrainingTasks(kind: settings.env, selection: settings.tasks, heldOut: settings.heldOut)
         let datasets = try tasks.openDatasets(directory: settings.data)
         config = Trainer.resolvingSupport(settings, datasets: datasets)
-        evaluation = try RunEvaluation(config: config, references: try Trainer.referenceReturns(config: config, tasks: tasks, datasets: datasets))
+        var evaluation = try RunEvaluation(config: config, references: try Trainer.referenceReturns(config: config, tasks: tasks,
+                                                                                                  datasets: datasets))
+        let measured = try evaluation.measureMissingRandomReturns(communicator: communicator)
+        if communicator.rank == 0 && !measured.isEmpty {
+            print("measured the random policy's return (the reference table has none) for \(measured.joined(separator: ", "))")
+        }
+        self.evaluation = evaluation
 
         let layout = evaluation.layout
         var initRandom = RandomStream(seed: UInt64(config.seed)).derived("init")
@@ -116,7 +122,8 @@ public final class Trainer {
 
     /// Reference returns of every evaluated task: the environment's table, else the training datasets.
     /// Every reference must come from the behaviour that made the training data: datasets of
-    /// different behaviours, or held-out references of another behaviour, are refused.
+    /// different behaviours, or held-out references of another behaviour, are refused. A random
+    /// return in the table is kept whatever behaviour its row names (it does not depend on one).
     static func referenceReturns(config: TrainConfig, tasks: TrainingTasks, datasets: [DatasetFile]) throws -> ReferenceReturnTable {
         let path = ReferenceReturnTable.path(dataDirectory: config.data, environment: config.env.rawValue)
         let table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
@@ -127,19 +134,24 @@ public final class Trainer {
         }
         var run = ReferenceReturnTable()
         for (task, dataset) in zip(tasks.training, datasets) {
-            run.returns[task.id] = table.behaviour(of: task.id) == behaviour ? table.returns[task.id] ?? dataset.metadata.referenceReturn
-                : dataset.metadata.referenceReturn
-            run.behaviours[task.id] = behaviour
+            let listed = table[task.id]
+            if var entry = listed, entry.behaviour == behaviour {
+                if entry.standardError.isNaN { entry.standardError = dataset.metadata.provenance.knownReferenceStandardError }
+                run[task.id] = entry
+            } else {
+                run[task.id] = ReferenceReturn(
+                    mean: dataset.metadata.referenceReturn, standardError: dataset.metadata.provenance.knownReferenceStandardError, behaviour: behaviour,
+                    randomMean: listed?.randomMean ?? .nan, randomStandardError: listed?.randomStandardError ?? .nan)
+            }
         }
         for task in tasks.heldOut {
-            guard let value = table.returns[task.id] else { continue }
-            guard table.behaviour(of: task.id) == behaviour else {
+            guard let entry = table[task.id] else { continue }
+            guard entry.behaviour == behaviour else {
                 throw TrainingSetupError.mixedBehaviours(
-                    "\(path) gives held-out task \(task.id) a reference of the \(table.behaviour(of: task.id)) behaviour, "
+                    "\(path) gives held-out task \(task.id) a reference of the \(entry.behaviour) behaviour, "
                         + "the training data is \(behaviour); collect the test tasks' references with --behaviour \(behaviour)")
             }
-            run.returns[task.id] = value
-            run.behaviours[task.id] = behaviour
+            run[task.id] = entry
         }
         return run
     }

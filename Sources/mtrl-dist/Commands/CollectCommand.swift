@@ -1,7 +1,5 @@
 import Datasets
-import Distributed
 import Environments
-import Foundation
 import OptionParsing
 import Training
 
@@ -24,16 +22,20 @@ enum CollectCommand: Command {
             .value("behaviour", "B", "oracle (plans with the whole state) or observed (each agent acts on its own "
                 + "observation and memory); default per environment: \(defaults)."),
             .value("reference-episodes", "N", "Reference return per task: the behaviour at epsilon 0.05 in blocks of N "
-                + "episodes until its standard error is below 2% (at most --reference-max-episodes).", default: "100"),
-            .value("reference-max-episodes", "N", "Most episodes for one reference return.", default: "10000"),
+                + "episodes until its standard error is below 2% (at most --reference-max-episodes); the random policy's "
+                + "return likewise, until its standard error is below 2% of max(|reference - random|, |reference|, 1).",
+                   default: "100"),
+            .value("reference-max-episodes", "N", "Most episodes for one reference (or random) return.", default: "10000"),
         ],
         discussion: "Under mpirun the tasks are dealt round-robin to ranks. Also writes DIR/<env>/reference-returns.tsv "
-            + "(reference return and behaviour per task, for the collected tasks and the environment's test tasks).")
+            + "(per task: reference return, its standard error, behaviour, random policy's return, its standard error; "
+            + "for the collected tasks and the environment's test tasks). Training normalises scores with them.")
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         let tasks: [TaskSpec]
         if let list = options.string("task") {
             tasks = try list.split(separator: ",").map { try TaskRegistry.task(id: String($0)) }
+            guard !tasks.isEmpty else { throw OptionError.missingRequired(command: spec.name, option: "task (at least one id)") }
         } else if let kind = try options.choice("env", as: EnvironmentKind.self) {
             tasks = TaskRegistry.tasks(kind: kind, split: try options.choice("split", as: TaskSplit.self) ?? .train)
         } else {
@@ -52,54 +54,9 @@ enum CollectCommand: Command {
                                            maximumEpisodes: try options.int("reference-max-episodes", in: 1...10_000_000) ?? 10_000)
         let out = try options.requiredString("out")
         try withWorld { world in
-            try collect(tasks: tasks, episodes: episodes, stages: stages, seed: seed, behaviour: behaviour, precision: precision,
-                        out: out, world: world)
+            try DatasetCollection.collect(tasks: tasks, episodes: episodes, stages: stages, seed: seed, behaviour: behaviour,
+                                          precision: precision, out: out, communicator: world)
         }
         return 0
-    }
-
-    static func collect(tasks: [TaskSpec], episodes: Int, stages: Int, seed: UInt64, behaviour: BehaviourKind,
-                        precision: ReferencePrecision, out: String, world: MPICommunicator) throws {
-        let kinds = Set(tasks.map(\.kind))
-        // Reference returns: collected tasks and, per environment, its test tasks not collected here.
-        var referenceTasks: [TaskSpec] = tasks
-        for kind in kinds {
-            let collected = Set(tasks.map(\.id))
-            referenceTasks += TaskRegistry.tasks(kind: kind, split: .test).filter { !collected.contains($0.id) }
-        }
-        var references = [Double](repeating: 0, count: referenceTasks.count)
-        for (index, task) in referenceTasks.enumerated() where index % world.size == world.rank {
-            let start = Date()
-            if index < tasks.count {
-                let summary = try DatasetCollector.collectAndWrite(task: task, episodes: episodes, stages: stages,
-                                                                   seed: seed &+ UInt64(index) &* 1_000_003, behaviour: behaviour,
-                                                                   reference: precision, directory: out)
-                references[index] = summary.referenceReturn
-                print(String(format: "[rank %d] %@ (%@): %d episodes, %d transitions, reference return %.4f, %.1f MB, %.1f s",
-                             world.rank, task.id, behaviour.rawValue, summary.episodes, summary.transitions,
-                             summary.referenceReturn, Double(summary.fileBytes ?? 0) / 1e6, Date().timeIntervalSince(start)))
-            } else {
-                let measured = DatasetCollector.measureReference(task: task, behaviour: behaviour,
-                                                                 seed: seed &+ UInt64(index) &* 1_000_003, precision: precision)
-                references[index] = measured.mean
-                print(String(format: "[rank %d] %@: reference return %.4f ± %.4f (%@, epsilon %.2f, %d episodes)", world.rank,
-                             task.id, measured.mean, measured.standardError, behaviour.rawValue, DatasetCollector.finalEpsilon,
-                             measured.episodes))
-            }
-            fflush(nil)
-        }
-        try world.allReduceSum(&references)
-        guard world.rank == 0 else { return }
-        for kind in kinds {
-            let path = ReferenceReturnTable.path(dataDirectory: out, environment: kind.rawValue)
-            try FileManager.default.createDirectory(atPath: "\(out)/\(kind.rawValue)", withIntermediateDirectories: true)
-            var table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
-            for (task, value) in zip(referenceTasks, references) where task.kind == kind {
-                table.returns[task.id] = value
-                table.behaviours[task.id] = behaviour.rawValue
-            }
-            try table.write(path: path)
-            print("wrote \(path) (\(table.returns.count) tasks)")
-        }
     }
 }

@@ -17,14 +17,16 @@ enum EvaluateCommand: Command {
             .value("checkpoint", "C", "best or latest.", default: "best"),
             .value("split", "S", "train (the run's training tasks), test (held-out tasks), or all.", default: "all"),
         ],
-        discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv.")
+        discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv. "
+            + "The run's --normalise method and RUN_DIR/reference-returns.tsv define them; the table's header names the "
+            + "method and any task whose reference does not beat random (its score NaN).")
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         let run = RunDirectory(path: try options.requiredString("run"))
         let episodes = try options.int("episodes", in: 1...1_000_000) ?? 320
         let which = try options.choice("checkpoint", as: SavedParameters.self) ?? .best
         let choice = try options.choice("split", as: TaskChoice.self) ?? .all
-        let evaluation = try RunEvaluation(run: run)
+        var evaluation = try RunEvaluation(run: run)
         BLAS.setThreadCount(evaluation.config.blasThreads)
         let evaluated = switch choice {
         case .train: evaluation.tasks.training
@@ -36,6 +38,10 @@ enum EvaluateCommand: Command {
             let lock = world.rank == 0 ? try RunLock(directory: run.path, purpose: "evaluate") : nil
             defer { withExtendedLifetime(lock) {} }
             let checkpoint = try run.readCheckpoint(which)
+            let measured = try evaluation.measureMissingRandomReturns(communicator: world)
+            if world.rank == 0 && !measured.isEmpty {
+                print("measured the random policy's return (\(run.referenceReturns) has none) for \(measured.joined(separator: ", "))")
+            }
             let parameters = try evaluation.parameters(of: checkpoint, file: run.checkpointFile(which))
             let scores = try evaluation.policyScores(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
                                                      communicator: world)
@@ -46,7 +52,8 @@ enum EvaluateCommand: Command {
                 updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
                 selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
-                elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, scores: scores, randomScores: random)
+                elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
+                flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), scores: scores, randomScores: random)
             print(report.scoreTable)
         }
         return 0
