@@ -21,7 +21,8 @@ struct AxisTicks {
         let first = Int((lower / step + 1e-9).rounded(.down))
         let last = Int((upper / step - 1e-9).rounded(.up))
         let values = (first...max(last, first + 1)).map { Double($0) * step }
-        return AxisTicks(values: values, labels: labels(values, step: step), lower: values[0], upper: values[values.count - 1])
+        return AxisTicks(
+            values: values, labels: labels(values, step: step), lower: values[0], upper: values[values.count - 1])
     }
 
     /// Ticks for a log2 axis spanning exactly `lower...upper` (0 < lower < upper). A handful (2 to 10)
@@ -41,23 +42,39 @@ struct AxisTicks {
         guard count >= 2 else {
             let linear = AxisTicks.linear(covering: lower, upper, targetCount: 4)
             let inside = linear.values.indices.filter { (lower...upper).contains(linear.values[$0]) }
-            return AxisTicks(values: inside.map { linear.values[$0] }, labels: inside.map { linear.labels[$0] }, lower: lower, upper: upper)
+            return AxisTicks(
+                values: inside.map { linear.values[$0] }, labels: inside.map { linear.labels[$0] }, lower: lower,
+                upper: upper)
         }
         let stride = (count + 11) / 12
         let exponents = Array(Swift.stride(from: firstExponent, through: lastExponent, by: stride))
         return AxisTicks(
             values: exponents.map { Foundation.pow(2, Double($0)) },
-            labels: exponents.map { $0 >= 0 ? String(1 << $0) : "1/\(1 << -$0)" }, lower: lower, upper: upper)
+            labels: exponents.map(powerOfTwoLabel), lower: lower, upper: upper)
     }
 
-    /// `value` in at most three significant digits (whole numbers below 10 000 in full), k/M/G/T above.
+    /// 2^`exponent` as "512" or "1/8", or as "2^-50" beyond 2^±40.
+    private static func powerOfTwoLabel(_ exponent: Int) -> String {
+        switch exponent {
+        case 0...40: String(1 << exponent)
+        case -40..<0: "1/\(1 << -exponent)"
+        default: "2^\(exponent)"
+        }
+    }
+
+    /// `value` in at most three significant digits (whole numbers below 10 000 in full), k/M/G/T above,
+    /// e-notation below 0.001.
     static func shortLabel(_ value: Double) -> String {
         if value == 0 { return "0" }
+        if abs(value) < 1e-3 {
+            let exponent = Int(Foundation.log10(abs(value)).rounded(.down))
+            return trimmingZeros(fixed(value / Foundation.pow(10, Double(exponent)), decimals: 2)) + "e\(exponent)"
+        }
         let suffixes: [(unit: Double, suffix: String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, "")]
         let (unit, suffix) = abs(value) >= 1e4 ? suffixes.first { abs(value) >= $0.unit }! : (1, "")
         let scaled = value / unit
         if scaled == scaled.rounded() && abs(scaled) < 1e4 { return String(Int(scaled)) + suffix }
-        let decimals = min(12, max(0, 2 - Int(Foundation.log10(abs(scaled)).rounded(.down))))
+        let decimals = max(0, 2 - Int(Foundation.log10(abs(scaled)).rounded(.down)))
         return trimmingZeros(fixed(scaled, decimals: decimals)) + suffix
     }
 
@@ -75,7 +92,8 @@ struct AxisTicks {
     private static func niceStep(for rawStep: Double) -> Double {
         let power = Foundation.pow(10, Foundation.log10(rawStep).rounded(.down))
         let fraction = rawStep / power
-        let nice: Double = fraction < 2.0.squareRoot() ? 1 : fraction < 10.0.squareRoot() ? 2 : fraction < 50.0.squareRoot() ? 5 : 10
+        let nice: Double =
+            fraction < 2.0.squareRoot() ? 1 : fraction < 10.0.squareRoot() ? 2 : fraction < 50.0.squareRoot() ? 5 : 10
         return nice * power
     }
 
@@ -87,7 +105,9 @@ struct AxisTicks {
         if stepExponent < -4 {
             let exponent = Int(Foundation.log10(largest).rounded(.down))
             let unit = Foundation.pow(10, Double(exponent))
-            return values.map { $0 == 0 ? "0" : fixed($0 / unit, decimals: max(0, exponent - stepExponent)) + "e\(exponent)" }
+            return values.map {
+                $0 == 0 ? "0" : fixed($0 / unit, decimals: max(0, exponent - stepExponent)) + "e\(exponent)"
+            }
         }
         let suffixes: [(unit: Double, suffix: String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         if largest >= 1e4, let (unit, suffix) = suffixes.first(where: { largest >= $0.unit }) {

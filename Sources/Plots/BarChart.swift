@@ -29,12 +29,15 @@ public struct BarChart: Sendable {
         self.referenceLines = referenceLines.map { ReferenceLine(label: $0.label, value: $0.value) }
     }
 
-    /// The chart as a standalone SVG document of `width` × `height` points (at least 240 × 160).
+    /// The chart as a standalone SVG document of `width` × `height` points (at least 240 × 160). The
+    /// layout suits the default 760 × 440 and larger; much below 500 × 300 the labels crowd.
     public func svg(width: Int = 760, height: Int = 440) -> String {
         let range = PlotValue.range(yValuesToShow())!  // holds 0
         let ticks = AxisTicks.linear(
             covering: range.lower, range.upper, targetCount: ChartLayout.yTickTarget(height: height))
-        let entries = series.indices.map { Legend.Entry(name: series[$0].name, colour: Palette.colour($0), swatch: .bar) }
+        let entries = series.indices.map {
+            Legend.Entry(name: series[$0].name, colour: Palette.colour($0), swatch: .bar)
+        }
         let count = categories.count
         let layout = ChartLayout(
             width: width, height: height, title: title, xLabel: "", yLabel: yLabel, legend: entries, yTicks: ticks
@@ -42,9 +45,10 @@ public struct BarChart: Sendable {
             guard count > 0 else { return (8, 0) }
             let groupWidth = (right - left) / Double(count)
             let labels = CategoryLabels(categories, groupWidth: groupWidth)
-            let neededLeft = categories.indices.map {
-                ChartLayout.margin + labels.leftReach($0) - (Double($0) + 0.5) * groupWidth
-            }.max() ?? 0
+            let neededLeft =
+                categories.indices.map {
+                    ChartLayout.margin + labels.leftReach($0) - (Double($0) + 0.5) * groupWidth
+                }.max() ?? 0
             return (labels.height, neededLeft)
         }
 
@@ -93,8 +97,12 @@ public struct BarChart: Sendable {
                     let top = layout.y.pixel(value)
                     canvas.add(
                         "rect",
-                        [("class", .text("bar")), ("x", .number(left + (geometry.barWidth - geometry.drawnBarWidth) / 2)), ("y", .number(min(top, zero))),
-                         ("width", .number(geometry.drawnBarWidth)), ("height", .number(abs(top - zero)))])
+                        [
+                            ("class", .text("bar")),
+                            ("x", .number(left + (geometry.barWidth - geometry.drawnBarWidth) / 2)),
+                            ("y", .number(min(top, zero))),
+                            ("width", .number(geometry.drawnBarWidth)), ("height", .number(abs(top - zero))),
+                        ])
                 } else {
                     // Above the zero line, or below it when zero is the top of the plot.
                     let above = zero - layout.top > 14
@@ -117,7 +125,9 @@ public struct BarChart: Sendable {
 
     private func drawErrorBars(_ geometry: BarGeometry, layout: ChartLayout, on canvas: inout SVGCanvas) {
         let capHalfWidth = min(geometry.barWidth * 0.3, 6)
-        canvas.openGroup([("class", .text("error-bars")), ("stroke", .text(Palette.text)), ("stroke-width", .number(1.3))])
+        canvas.openGroup([
+            ("class", .text("error-bars")), ("stroke", .text(Palette.text)), ("stroke-width", .number(1.3)),
+        ])
         for (seriesIndex, s) in series.enumerated() {
             for category in s.values.indices {
                 guard let bar = s.errorBar(category) else { continue }
@@ -126,13 +136,17 @@ public struct BarChart: Sendable {
                 let high = layout.y.pixel(bar.high)
                 canvas.add(
                     "line",
-                    [("class", .text("error-bar")), ("x1", .number(x)), ("y1", .number(low)), ("x2", .number(x)),
-                     ("y2", .number(high))])
+                    [
+                        ("class", .text("error-bar")), ("x1", .number(x)), ("y1", .number(low)), ("x2", .number(x)),
+                        ("y2", .number(high)),
+                    ])
                 for end in [low, high] {
                     canvas.add(
                         "line",
-                        [("class", .text("error-cap")), ("x1", .number(x - capHalfWidth)), ("y1", .number(end)),
-                         ("x2", .number(x + capHalfWidth)), ("y2", .number(end))])
+                        [
+                            ("class", .text("error-cap")), ("x1", .number(x - capHalfWidth)), ("y1", .number(end)),
+                            ("x2", .number(x + capHalfWidth)), ("y2", .number(end)),
+                        ])
                 }
             }
         }

@@ -33,7 +33,8 @@ struct CategoryLabels {
     /// How far label `index` reaches left of its anchor (only turned labels reach past their group).
     func leftReach(_ index: Int) -> Double {
         guard isRotated else { return 0 }
-        return cos(Self.angle) * textWidth(lines[index]) + sin(Self.angle) * Double(lines[index].count) * Self.style.lineHeight / 2
+        return cos(Self.angle) * textWidth(lines[index]) + sin(Self.angle) * Double(lines[index].count)
+            * Self.style.lineHeight / 2
     }
 
     /// Draws label `index` under the point `x` of the axis line at `top`.

@@ -33,7 +33,8 @@ struct ChartLayout {
         self.height = Double(height)
         self.xLabel = xLabel
         titleLines =
-            title.isEmpty ? [] : wrapped(title, maxCharacters: Self.titleStyle.characters(fitting: self.width - 2 * margin))
+            title.isEmpty
+            ? [] : wrapped(title, maxCharacters: Self.titleStyle.characters(fitting: self.width - 2 * margin))
         top = margin + Double(titleLines.count) * Self.titleStyle.lineHeight + (titleLines.isEmpty ? 0 : 8) + 6
 
         legend = Legend(entries: entries, maxWidth: self.width * 0.28)
@@ -43,7 +44,8 @@ struct ChartLayout {
         let xLabelHeight = xLabel.isEmpty ? 0 : Self.axisLabelStyle.lineHeight + 4
         let roughPlotHeight = max(self.height - top - margin - xLabelHeight - 40, 60)
         yLabelLines =
-            yLabel.isEmpty ? [] : wrapped(yLabel, maxCharacters: Self.axisLabelStyle.characters(fitting: roughPlotHeight))
+            yLabel.isEmpty
+            ? [] : wrapped(yLabel, maxCharacters: Self.axisLabelStyle.characters(fitting: roughPlotHeight))
         let yLabelWidth = Double(yLabelLines.count) * Self.axisLabelStyle.lineHeight + (yLabel.isEmpty ? 0 : 6)
         let tickWidth = Self.tickStyle.width(ofCharacters: yTicks.labels.map(\.count).max() ?? 0)
         var left = margin + yLabelWidth + tickWidth + 8
@@ -61,17 +63,22 @@ struct ChartLayout {
     func drawBackgroundAndGrid(on canvas: inout SVGCanvas) {
         canvas.add(
             "rect",
-            [("class", .text("background")), ("width", .number(width)), ("height", .number(height)),
-             ("fill", .text(Palette.background))])
+            [
+                ("class", .text("background")), ("width", .number(width)), ("height", .number(height)),
+                ("fill", .text(Palette.background)),
+            ])
         let labelStyle = TextStyle(fontSize: Self.tickStyle.fontSize, anchor: .end)
         for (value, label) in zip(y.ticks.values, y.ticks.labels) {
             let pixel = y.pixel(value)
             canvas.openGroup([("class", .text("y-tick"))])
             canvas.add(
                 "line",
-                [("class", .text("grid")), ("x1", .number(left)), ("y1", .number(pixel)), ("x2", .number(right)),
-                 ("y2", .number(pixel)), ("stroke", .text(Palette.grid)), ("stroke-width", .number(1))])
-            canvas.text([label], x: left - 6, y: pixel, style: labelStyle, className: "tick-label", centredVertically: true)
+                [
+                    ("class", .text("grid")), ("x1", .number(left)), ("y1", .number(pixel)), ("x2", .number(right)),
+                    ("y2", .number(pixel)), ("stroke", .text(Palette.grid)), ("stroke-width", .number(1)),
+                ])
+            canvas.text(
+                [label], x: left - 6, y: pixel, style: labelStyle, className: "tick-label", centredVertically: true)
             canvas.closeGroup()
         }
     }
@@ -82,26 +89,34 @@ struct ChartLayout {
             let zero = y.pixel(0)
             canvas.add(
                 "line",
-                [("class", .text("zero-line")), ("x1", .number(left)), ("y1", .number(zero)), ("x2", .number(right)),
-                 ("y2", .number(zero)), ("stroke", .text(Palette.axis)), ("stroke-width", .number(1))])
+                [
+                    ("class", .text("zero-line")), ("x1", .number(left)), ("y1", .number(zero)), ("x2", .number(right)),
+                    ("y2", .number(zero)), ("stroke", .text(Palette.axis)), ("stroke-width", .number(1)),
+                ])
         }
         let corners = [(left, top), (left, bottom), (right, bottom)]
         canvas.add(
             "polyline",
-            [("class", .text("axis")), ("points", .text(SVGCanvas.points(corners))), ("fill", .text("none")),
-             ("stroke", .text(Palette.axis)), ("stroke-width", .number(1))])
+            [
+                ("class", .text("axis")), ("points", .text(SVGCanvas.points(corners))), ("fill", .text("none")),
+                ("stroke", .text(Palette.axis)), ("stroke-width", .number(1)),
+            ])
     }
 
     /// Dashed horizontal lines, each labelled at the plot's right end.
     func drawReferenceLines(_ lines: [ReferenceLine], on canvas: inout SVGCanvas) {
-        let labelStyle = TextStyle(fontSize: Self.tickStyle.fontSize, anchor: .end, colour: Palette.reference, hasHalo: true)
+        let labelStyle = TextStyle(
+            fontSize: Self.tickStyle.fontSize, anchor: .end, colour: Palette.reference, hasHalo: true)
         for line in lines where PlotValue.isPlottable(line.value) {
             let pixel = y.pixel(line.value)
             canvas.add(
                 "line",
-                [("class", .text("reference")), ("x1", .number(left)), ("y1", .number(pixel)), ("x2", .number(right)),
-                 ("y2", .number(pixel)), ("stroke", .text(Palette.reference)), ("stroke-width", .number(1.2)),
-                 ("stroke-dasharray", .text("6 4"))])
+                [
+                    ("class", .text("reference")), ("x1", .number(left)), ("y1", .number(pixel)),
+                    ("x2", .number(right)),
+                    ("y2", .number(pixel)), ("stroke", .text(Palette.reference)), ("stroke-width", .number(1.2)),
+                    ("stroke-dasharray", .text("6 4")),
+                ])
             canvas.text([line.label], x: right - 4, y: pixel - 4, style: labelStyle, className: "reference-label")
         }
     }

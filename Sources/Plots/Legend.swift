@@ -54,19 +54,26 @@ struct Legend {
         case .bar:
             canvas.add(
                 "rect",
-                [("x", .number(left + 4)), ("y", .number(middle - 6)), ("width", .number(12)), ("height", .number(12)),
-                 ("fill", .text(entry.colour))])
-        case let .line(marker, hasBand):
+                [
+                    ("x", .number(left + 4)), ("y", .number(middle - 6)), ("width", .number(12)),
+                    ("height", .number(12)),
+                    ("fill", .text(entry.colour)),
+                ])
+        case .line(let marker, let hasBand):
             if hasBand {
                 canvas.add(
                     "rect",
-                    [("x", .number(left)), ("y", .number(middle - 6)), ("width", .number(20)),
-                     ("height", .number(12)), ("fill", .text(entry.colour)), ("fill-opacity", .number(0.2))])
+                    [
+                        ("x", .number(left)), ("y", .number(middle - 6)), ("width", .number(20)),
+                        ("height", .number(12)), ("fill", .text(entry.colour)), ("fill-opacity", .number(0.2)),
+                    ])
             }
             canvas.add(
                 "line",
-                [("x1", .number(left)), ("y1", .number(middle)), ("x2", .number(left + 20)), ("y2", .number(middle)),
-                 ("stroke", .text(entry.colour)), ("stroke-width", .number(2))])
+                [
+                    ("x1", .number(left)), ("y1", .number(middle)), ("x2", .number(left + 20)), ("y2", .number(middle)),
+                    ("stroke", .text(entry.colour)), ("stroke-width", .number(2)),
+                ])
             marker?.draw(on: &canvas, x: left + 10, y: middle, colour: entry.colour)
         }
     }

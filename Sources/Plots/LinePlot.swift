@@ -30,17 +30,24 @@ public struct LinePlot: Sendable {
         self.referenceLines = referenceLines.map { ReferenceLine(label: $0.label, value: $0.value) }
     }
 
-    /// The plot as a standalone SVG document of `width` × `height` points (at least 240 × 160).
+    /// The plot as a standalone SVG document of `width` × `height` points (at least 240 × 160). The
+    /// layout suits the default 760 × 440 and larger; much below 500 × 300 the labels crowd.
     public func svg(width: Int = 760, height: Int = 440) -> String {
         let lineRuns = series.map { $0.lineRuns(xScale: xScale) }
         let bandRuns = series.map { $0.bandRuns(xScale: xScale) }
         var xs: [Double] = []
         var ys = referenceLines.map(\.value)
         for (s, runs) in zip(series, lineRuns) {
-            for index in runs.joined() { xs.append(s.x[index]); ys.append(s.y[index]) }
+            for index in runs.joined() {
+                xs.append(s.x[index])
+                ys.append(s.y[index])
+            }
         }
         for (s, runs) in zip(series, bandRuns) {
-            for index in runs.joined() { xs.append(s.x[index]); ys += [s.lower![index], s.upper![index]] }
+            for index in runs.joined() {
+                xs.append(s.x[index])
+                ys += [s.lower![index], s.upper![index]]
+            }
         }
         let yRange = PlotValue.range(ys) ?? (0, 1)
         // 4 % headroom so points on the extremes clear the frame, never pushing the range across zero.
@@ -102,9 +109,11 @@ public struct LinePlot: Sendable {
             canvas.openGroup([("class", .text("x-tick"))])
             canvas.add(
                 "line",
-                [("class", .text("grid")), ("x1", .number(pixel)), ("y1", .number(layout.top)),
-                 ("x2", .number(pixel)), ("y2", .number(layout.bottom)), ("stroke", .text(Palette.grid)),
-                 ("stroke-width", .number(1))])
+                [
+                    ("class", .text("grid")), ("x1", .number(pixel)), ("y1", .number(layout.top)),
+                    ("x2", .number(pixel)), ("y2", .number(layout.bottom)), ("stroke", .text(Palette.grid)),
+                    ("stroke-width", .number(1)),
+                ])
             canvas.text(
                 [label], x: pixel, y: layout.bottom + 4 + ChartLayout.tickStyle.fontSize, style: ChartLayout.tickStyle,
                 className: "tick-label")
@@ -123,17 +132,22 @@ public struct LinePlot: Sendable {
                 let px = x.pixel(s.x[run[0]])
                 canvas.add(
                     "line",
-                    [("class", .text("band")), ("x1", .number(px)), ("y1", .number(y.pixel(lower[run[0]]))),
-                     ("x2", .number(px)), ("y2", .number(y.pixel(upper[run[0]]))), ("stroke", .text(colour)),
-                     ("stroke-width", .number(3)), ("stroke-opacity", .number(0.35))])
+                    [
+                        ("class", .text("band")), ("x1", .number(px)), ("y1", .number(y.pixel(lower[run[0]]))),
+                        ("x2", .number(px)), ("y2", .number(y.pixel(upper[run[0]]))), ("stroke", .text(colour)),
+                        ("stroke-width", .number(3)), ("stroke-opacity", .number(0.35)),
+                    ])
                 continue
             }
-            let edge = run.map { (x.pixel(s.x[$0]), y.pixel(upper[$0])) }
+            let edge =
+                run.map { (x.pixel(s.x[$0]), y.pixel(upper[$0])) }
                 + run.reversed().map { (x.pixel(s.x[$0]), y.pixel(lower[$0])) }
             canvas.add(
                 "polygon",
-                [("class", .text("band")), ("points", .text(SVGCanvas.points(edge))), ("fill", .text(colour)),
-                 ("fill-opacity", .number(0.2)), ("stroke", .text("none"))])
+                [
+                    ("class", .text("band")), ("points", .text(SVGCanvas.points(edge))), ("fill", .text(colour)),
+                    ("fill-opacity", .number(0.2)), ("stroke", .text("none")),
+                ])
         }
     }
 
@@ -149,12 +163,15 @@ public struct LinePlot: Sendable {
             let points = run.map { (x.pixel(s.x[$0]), y.pixel(s.y[$0])) }
             canvas.add(
                 "polyline",
-                [("class", .text("line")), ("points", .text(SVGCanvas.points(points))), ("fill", .text("none")),
-                 ("stroke", .text(colour)), ("stroke-width", .number(2)), ("stroke-linejoin", .text("round"))])
+                [
+                    ("class", .text("line")), ("points", .text(SVGCanvas.points(points))), ("fill", .text("none")),
+                    ("stroke", .text(colour)), ("stroke-width", .number(2)), ("stroke-linejoin", .text("round")),
+                ])
         }
         for run in runs where showsAllMarkers || run.count == 1 {
             for point in run {
-                MarkerShape.forSeries(index).draw(on: &canvas, x: x.pixel(s.x[point]), y: y.pixel(s.y[point]), colour: colour)
+                MarkerShape.forSeries(index).draw(
+                    on: &canvas, x: x.pixel(s.x[point]), y: y.pixel(s.y[point]), colour: colour)
             }
         }
         canvas.closeGroup()

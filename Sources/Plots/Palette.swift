@@ -43,8 +43,10 @@ enum MarkerShape: CaseIterable {
             let half = size * 0.9
             canvas.add(
                 "rect",
-                [("x", .number(x - half)), ("y", .number(y - half)), ("width", .number(2 * half)),
-                 ("height", .number(2 * half))] + style)
+                [
+                    ("x", .number(x - half)), ("y", .number(y - half)), ("width", .number(2 * half)),
+                    ("height", .number(2 * half)),
+                ] + style)
         case .triangle, .invertedTriangle:
             let r = size * 1.25
             let flip: Double = self == .triangle ? 1 : -1

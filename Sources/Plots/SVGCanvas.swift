@@ -43,16 +43,19 @@ struct SVGCanvas {
     ) {
         let lineHeight = style.lineHeight
         let firstOffset = centredVertically ? -Double(lines.count - 1) * lineHeight / 2 + 0.35 * style.fontSize : 0
+        let rotation = degrees == 0 ? "" : " rotate(\(Self.number(degrees)))"
         var attributes: [(String, SVGValue)] = [
             ("class", .text(className)),
-            ("transform", .text("translate(\(Self.number(x)) \(Self.number(y)))" + (degrees == 0 ? "" : " rotate(\(Self.number(degrees)))"))),
+            ("transform", .text("translate(\(Self.number(x)) \(Self.number(y)))" + rotation)),
             ("font-size", .number(style.fontSize)),
             ("text-anchor", .text(style.anchor.rawValue)),
             ("fill", .text(style.colour)),
         ]
         if style.isBold { attributes.append(("font-weight", .text("bold"))) }
         if style.hasHalo {
-            attributes += [("stroke", .text("#ffffff")), ("stroke-width", .number(3)), ("paint-order", .text("stroke"))]
+            attributes += [
+                ("stroke", .text("#ffffff")), ("stroke-width", .number(3)), ("paint-order", .text("stroke")),
+            ]
         }
         var content = ""
         for (index, line) in lines.enumerated() {
@@ -100,8 +103,8 @@ struct SVGCanvas {
     private static func render(_ attributes: [(String, SVGValue)]) -> String {
         attributes.map { name, value in
             switch value {
-            case let .number(number): " \(name)=\"\(Self.number(number))\""
-            case let .text(text): " \(name)=\"\(escape(text))\""
+            case .number(let number): " \(name)=\"\(Self.number(number))\""
+            case .text(let text): " \(name)=\"\(escape(text))\""
             }
         }.joined()
     }

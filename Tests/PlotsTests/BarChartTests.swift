@@ -62,8 +62,10 @@ import Testing
                 #expect(nearestLabel == category, "\(place): bar under its category label")
                 guard seriesIndex == 0 else { continue }
                 let errorBar = errorBars[category]
-                #expect(abs(errorBar.number("y1") - y.pixel(for: series.lower![category])) < 0.02, "\(place): lower end")
-                #expect(abs(errorBar.number("y2") - y.pixel(for: series.upper![category])) < 0.02, "\(place): upper end")
+                #expect(
+                    abs(errorBar.number("y1") - y.pixel(for: series.lower![category])) < 0.02, "\(place): lower end")
+                #expect(
+                    abs(errorBar.number("y2") - y.pixel(for: series.upper![category])) < 0.02, "\(place): upper end")
                 #expect(abs(errorBar.number("x1") - centre) < 0.02, "\(place): error bar centred on its bar")
             }
         }
@@ -72,7 +74,10 @@ import Testing
     @Test func missingValueDrawsNoBar() throws {
         let chart = BarChart(
             title: "t", yLabel: "y", categories: ["a", "b", "c", "d"],
-            series: [BarSeries(name: "s", values: [1, .nan, 2, .infinity], lower: [0.5, .nan, 1.5, 0], upper: [1.5, 1, 2.5, 9])])
+            series: [
+                BarSeries(
+                    name: "s", values: [1, .nan, 2, .infinity], lower: [0.5, .nan, 1.5, 0], upper: [1.5, 1, 2.5, 9])
+            ])
         let svg = chart.svg()
         let root = try SVGElement.parse(svg)
         #expect(root.all("bar").count == 2)
@@ -88,18 +93,24 @@ import Testing
         ("negative", [-2, -0.5, 1.5], [-2.5, -0.7, 1.2], [-1.5, -0.3, 1.9]),
         ("large", [1200, 2600, 900], [1100, 2400, 700], [1350, 2900, 1000]),
     ])
-    func yRangeHoldsZeroAndEveryErrorBar(_ name: String, _ values: [Double], _ lower: [Double], _ upper: [Double]) throws {
+    func yRangeHoldsZeroAndEveryErrorBar(_ name: String, _ values: [Double], _ lower: [Double], _ upper: [Double])
+        throws
+    {
         let chart = BarChart(
             title: name, yLabel: "y", categories: ["a", "b", "c"],
-            series: [BarSeries(name: "s", values: values, lower: lower, upper: upper)], referenceLines: [("random", 0.25)])
+            series: [BarSeries(name: "s", values: values, lower: lower, upper: upper)],
+            referenceLines: [("random", 0.25)])
         let root = try SVGElement.parse(chart.svg())
         let ticks = ReadAxis(root, vertical: true).ticks.map(\.value)
-        let lowest = ticks.min() ?? .nan, highest = ticks.max() ?? .nan
+        let lowest = ticks.min() ?? .nan
+        let highest = ticks.max() ?? .nan
         #expect(lowest <= min(0, lower.min()!) && highest >= upper.max()!, "\(name): ticks \(ticks)")
         let area = PlotArea(root)
         for element in root.all("bar") + root.all("error-bar") + root.all("reference") {
             for (x, y) in [("x", "y"), ("x1", "y1"), ("x2", "y2")] where element.attributes[x] != nil {
-                #expect(area.contains(x: element.number(x), y: element.number(y)), "\(name): \(element.name) inside the plot")
+                #expect(
+                    area.contains(x: element.number(x), y: element.number(y)),
+                    "\(name): \(element.name) inside the plot")
             }
         }
     }
@@ -109,7 +120,8 @@ import Testing
         ("mixed sign", [-0.37, 0.81]),
     ])
     func ticksStepByOneTwoOrFive(_ name: String, _ values: [Double]) throws {
-        let chart = BarChart(title: name, yLabel: "y", categories: ["a", "b"], series: [BarSeries(name: "s", values: values)])
+        let chart = BarChart(
+            title: name, yLabel: "y", categories: ["a", "b"], series: [BarSeries(name: "s", values: values)])
         let ticks = ReadAxis(try SVGElement.parse(chart.svg()), vertical: true).ticks
         #expect(ticks.count >= 3 && ticks.count <= 11, "\(name): \(ticks.count) ticks")
         guard ticks.count >= 2 else { return }

@@ -49,8 +49,9 @@ struct ReadAxis {
     static func value(of label: String) -> Double {
         if label.hasPrefix("1/"), let denominator = Double(label.dropFirst(2)) { return 1 / denominator }
         let suffixes: [Character: Double] = ["k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
-        if let last = label.last, let unit = suffixes[last], let number = Double(label.dropLast()) { return number * unit }
+        if let last = label.last, let unit = suffixes[last], let number = Double(label.dropLast()) {
+            return number * unit
+        }
         return Double(label) ?? .nan
     }
 }
-

@@ -44,17 +44,22 @@ import Testing
             title: "t", xLabel: "x", yLabel: "y",
             series: [LineSeries(name: "s", x: [0, 30, 100], y: [2, 5.5, 3], lower: [1, 5, 2.5], upper: [2.5, 7, 4])])
         let root = try SVGElement.parse(plot.svg())
-        let x = ReadAxis(root, vertical: false), y = ReadAxis(root, vertical: true)
+        let x = ReadAxis(root, vertical: false)
+        let y = ReadAxis(root, vertical: true)
         let points = try #require(root.all("line").first { $0.name == "polyline" }).points
         #expect(points.count == 3)
         for (point, (px, py)) in zip(points, [(0.0, 2.0), (30, 5.5), (100, 3)]) {
-            #expect(abs(point.x - x.pixel(for: px)) < 0.02 && abs(point.y - y.pixel(for: py)) < 0.02, "point (\(px), \(py))")
+            #expect(
+                abs(point.x - x.pixel(for: px)) < 0.02 && abs(point.y - y.pixel(for: py)) < 0.02, "point (\(px), \(py))"
+            )
         }
         let band = try #require(root.all("band").first).points
         let expected = [(0.0, 2.5), (30, 7), (100, 4), (100, 2.5), (30, 5), (0, 1)]
         #expect(band.count == expected.count)
         for (corner, (bx, by)) in zip(band, expected) {
-            #expect(abs(corner.x - x.pixel(for: bx)) < 0.02 && abs(corner.y - y.pixel(for: by)) < 0.02, "band corner (\(bx), \(by))")
+            #expect(
+                abs(corner.x - x.pixel(for: bx)) < 0.02 && abs(corner.y - y.pixel(for: by)) < 0.02,
+                "band corner (\(bx), \(by))")
         }
     }
 
@@ -79,7 +84,8 @@ import Testing
         let shapes = root.descendants.filter { $0.attributes["class"] == "line" || $0.attributes["class"] == "band" }
         #expect(!shapes.isEmpty)
         for shape in shapes where shape.attributes["points"] != nil {
-            #expect(shape.points.allSatisfy { area.contains(x: $0.x, y: $0.y) }, "\(name): \(shape.name) inside the plot")
+            #expect(
+                shape.points.allSatisfy { area.contains(x: $0.x, y: $0.y) }, "\(name): \(shape.name) inside the plot")
         }
         #expect(ReadAxis(root, vertical: true).ticks.count >= 3, "\(name): y ticks")
     }

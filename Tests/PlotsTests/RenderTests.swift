@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Each chart renders with librsvg to a PNG of the requested size that is not blank.
 @Suite struct RenderTests {

@@ -19,16 +19,25 @@ struct RenderedImage {
         try Data(svg.utf8).write(to: svgFile)
         let render = try ProcessRunner.run(
             try Self.tool("rsvg-convert"),
-            arguments: ["-w", String(width), "-h", String(height), "-o", pngFile.path, svgFile.path], timeoutSeconds: 60)
-        guard render.exitStatus == 0 else { throw RenderError("rsvg-convert exited \(render.exitStatus): \(render.standardError)") }
+            arguments: ["-w", String(width), "-h", String(height), "-o", pngFile.path, svgFile.path], timeoutSeconds: 60
+        )
+        guard render.exitStatus == 0 else {
+            throw RenderError("rsvg-convert exited \(render.exitStatus): \(render.standardError)")
+        }
         let png = try Data(contentsOf: pngFile)
         (pngWidth, pngHeight) = try Self.headerSize(png)
 
         let ppmFile = directory.file("chart.ppm")
         let convert = try ProcessRunner.run(
-            "/bin/sh", arguments: ["-c", "\"$0\" -mix -background=white \"$1\" > \"$2\"", try Self.tool("pngtopnm"), pngFile.path, ppmFile.path],
+            "/bin/sh",
+            arguments: [
+                "-c", "\"$0\" -mix -background=white \"$1\" > \"$2\"", try Self.tool("pngtopnm"), pngFile.path,
+                ppmFile.path,
+            ],
             timeoutSeconds: 60)
-        guard convert.exitStatus == 0 else { throw RenderError("pngtopnm exited \(convert.exitStatus): \(convert.standardError)") }
+        guard convert.exitStatus == 0 else {
+            throw RenderError("pngtopnm exited \(convert.exitStatus): \(convert.standardError)")
+        }
         (self.width, self.height, pixels) = try Self.readPPM(try Data(contentsOf: ppmFile))
     }
 
@@ -57,7 +66,9 @@ struct RenderedImage {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw RenderError("\(name) is not installed (not on PATH); run `scripts/install-deps.sh --with-cluster`, which installs librsvg2-bin and netpbm for these tests.")
+        throw RenderError(
+            "\(name) is not installed (not on PATH); run `scripts/install-deps.sh --with-cluster`, which installs librsvg2-bin and netpbm for these tests."
+        )
     }
 
     /// Checks the 8-byte PNG signature and reads width and height from the IHDR chunk that must follow.
@@ -66,7 +77,9 @@ struct RenderedImage {
         guard bytes.count == 24, bytes[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
             throw RenderError("the output is not a PNG (signature \(bytes.prefix(8).map { String($0, radix: 16) }))")
         }
-        guard String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR" else { throw RenderError("the PNG's first chunk is not IHDR") }
+        guard String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR" else {
+            throw RenderError("the PNG's first chunk is not IHDR")
+        }
         func bigEndian(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
         return (bigEndian(16), bigEndian(20))
     }

@@ -19,9 +19,15 @@ struct NamedSVG: Sendable, CustomTestStringConvertible {
             ("model-size lines", SampleCharts.modelSizeLines.svg()),
             ("learning curve", SampleCharts.learningCurve.svg()),
         ].map { NamedSVG(name: $0.0, svg: $0.1, width: 760, height: 440) }
-        + [NamedSVG(name: "per-task bars, large", svg: SampleCharts.perTaskBars.svg(width: 1200, height: 700), width: 1200, height: 700)]
+        + [
+            NamedSVG(
+                name: "per-task bars, large", svg: SampleCharts.perTaskBars.svg(width: 1200, height: 700), width: 1200,
+                height: 700)
+        ]
         + SampleCharts.edgeCases.map {
-            NamedSVG(name: $0.name, svg: $0.svg, width: $0.name == "small canvas" ? 240 : 760, height: $0.name == "small canvas" ? 160 : 440)
+            NamedSVG(
+                name: $0.name, svg: $0.svg, width: $0.name == "small canvas" ? 240 : 760,
+                height: $0.name == "small canvas" ? 160 : 440)
         }
 }
 
@@ -40,8 +46,10 @@ struct NamedSVG: Sendable, CustomTestStringConvertible {
         let lowered = chart.svg.lowercased()
         #expect(!lowered.contains("nan") && !lowered.contains("inf"), "no nan or inf anywhere in the text")
         let root = try SVGElement.parse(chart.svg)
-        let numeric = ["x", "y", "x1", "y1", "x2", "y2", "width", "height", "cx", "cy", "r", "points", "transform", "dy",
-                       "font-size", "stroke-width"]
+        let numeric = [
+            "x", "y", "x1", "y1", "x2", "y2", "width", "height", "cx", "cy", "r", "points", "transform", "dy",
+            "font-size", "stroke-width",
+        ]
         for element in root.descendants {
             for name in numeric {
                 guard let value = element.attributes[name] else { continue }
@@ -56,7 +64,8 @@ struct NamedSVG: Sendable, CustomTestStringConvertible {
 
     @Test func textIsEscaped() throws {
         let name = #"<b>"Oryx" & 'CQL'</b>"#
-        let chart = BarChart(title: "a < b & c", yLabel: "y > 0", categories: ["x&y"], series: [BarSeries(name: name, values: [1])])
+        let chart = BarChart(
+            title: "a < b & c", yLabel: "y > 0", categories: ["x&y"], series: [BarSeries(name: name, values: [1])])
         let root = try SVGElement.parse(chart.svg())
         #expect(root.all("legend-label").map(\.textContent) == [name])
         #expect(root.all("title").first?.textContent == "a < b & c")

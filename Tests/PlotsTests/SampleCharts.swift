@@ -24,7 +24,10 @@ enum SampleCharts {
 
     /// Twelve long task names: too many to sit side by side, so they turn.
     static let manyTaskBars: BarChart = {
-        let tasks = taskNames + ["rware-medium-6ag", "lbf-2s-8x8-2p-2f-coop", "con-10x10x10a", "rware-large-8ag-hard", "lbf-10x10-3p-3f"]
+        let tasks =
+            taskNames + [
+                "rware-medium-6ag", "lbf-2s-8x8-2p-2f-coop", "con-10x10x10a", "rware-large-8ag-hard", "lbf-10x10-3p-3f",
+            ]
         let oryx = tasks.indices.map { 0.3 + 0.05 * Double($0 % 7) }
         let cql = tasks.indices.map { 0.2 + 0.04 * Double($0 % 5) }
         return BarChart(
@@ -67,38 +70,46 @@ enum SampleCharts {
     /// Edge cases: nothing, one point, flat, negative, all missing, huge and tiny values, log2 of non-positive x.
     static let edgeCases: [(name: String, svg: String)] = [
         ("empty bar chart", BarChart(title: "", yLabel: "", categories: [], series: []).svg()),
-        ("categories without series", BarChart(title: "t", yLabel: "y", categories: ["a", "b"], series: []).svg()),
-        ("empty line plot", LinePlot(title: "t", xLabel: "x", yLabel: "y", series: []).svg()),
-        ("empty line series", LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [LineSeries(name: "s", x: [], y: [])]).svg()),
-        ("single point", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                  series: [LineSeries(name: "s", x: [3], y: [0.5], lower: [0.4], upper: [0.6])]).svg()),
-        ("single point log2", LinePlot(title: "t", xLabel: "x", yLabel: "y", series: [LineSeries(name: "s", x: [8], y: [2])],
-                                       xScale: .log2).svg()),
-        ("all equal bars", BarChart(title: "t", yLabel: "y", categories: ["a", "b"],
-                                    series: [BarSeries(name: "s", values: [3, 3])]).svg()),
-        ("all zero bars", BarChart(title: "t", yLabel: "y", categories: ["a"], series: [BarSeries(name: "s", values: [0])]).svg()),
-        ("all equal line", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                    series: [LineSeries(name: "s", x: [5, 5, 5], y: [7, 7, 7])]).svg()),
-        ("negative bars", BarChart(title: "t", yLabel: "y", categories: ["a", "b", "c"],
-                                   series: [BarSeries(name: "s", values: [-2, -0.5, 1.5], lower: [-2.5, -0.7, 1.2],
-                                                      upper: [-1.5, -0.3, 1.9])]).svg()),
-        ("all negative bars with a missing one", BarChart(title: "t", yLabel: "y", categories: ["a", "b"],
-                                   series: [BarSeries(name: "s", values: [-2, .nan])]).svg()),
-        ("all missing", BarChart(title: "t", yLabel: "y", categories: ["a", "b"],
-                                 series: [BarSeries(name: "s", values: [.nan, .infinity])]).svg()),
-        ("all missing line", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                      series: [LineSeries(name: "s", x: [.nan, 1], y: [1, .nan])]).svg()),
-        ("huge and tiny", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                   series: [LineSeries(name: "s", x: [1e-9, 2e-9, 1e300], y: [1e-9, 3e-9, -.infinity])]).svg()),
-        ("large counts", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                  series: [LineSeries(name: "s", x: [0, 1e6, 2.5e6], y: [12_000, 31_000, 55_000])]).svg()),
-        ("log2 with non-positive x", LinePlot(title: "t", xLabel: "x", yLabel: "y",
-                                              series: [LineSeries(name: "s", x: [-1, 0, 0.25, 1, 4], y: [1, 2, 3, 4, 5])],
-                                              xScale: .log2).svg()),
-        ("control characters", BarChart(title: "tab\there\u{1}", yLabel: "y\u{0}", categories: ["a\u{7}"],
-                                        series: [BarSeries(name: "s\u{FFFE}", values: [1])]).svg()),
-        ("many series", BarChart(title: "t", yLabel: "y", categories: ["a", "b"],
-                                 series: (0..<12).map { BarSeries(name: "series \($0)", values: [Double($0), 1]) }).svg()),
+        ("categories without series", bars(["a", "b"], [])),
+        ("empty line plot", lines([])),
+        ("empty line series", lines([LineSeries(name: "s", x: [], y: [])])),
+        ("single point", lines([LineSeries(name: "s", x: [3], y: [0.5], lower: [0.4], upper: [0.6])])),
+        ("single point log2", lines([LineSeries(name: "s", x: [8], y: [2])], xScale: .log2)),
+        ("all equal bars", bars(["a", "b"], [BarSeries(name: "s", values: [3, 3])])),
+        ("all zero bars", bars(["a"], [BarSeries(name: "s", values: [0])])),
+        ("all equal line", lines([LineSeries(name: "s", x: [5, 5, 5], y: [7, 7, 7])])),
+        (
+            "negative bars",
+            bars(
+                ["a", "b", "c"],
+                [BarSeries(name: "s", values: [-2, -0.5, 1.5], lower: [-2.5, -0.7, 1.2], upper: [-1.5, -0.3, 1.9])])
+        ),
+        ("all negative bars with a missing one", bars(["a", "b"], [BarSeries(name: "s", values: [-2, .nan])])),
+        ("all missing", bars(["a", "b"], [BarSeries(name: "s", values: [.nan, .infinity])])),
+        ("all missing line", lines([LineSeries(name: "s", x: [.nan, 1], y: [1, .nan])])),
+        ("huge and tiny", lines([LineSeries(name: "s", x: [1e-9, 2e-9, 1e300], y: [1e-9, 3e-9, -.infinity])])),
+        ("tiny on log2", lines([LineSeries(name: "s", x: [1e-300, 1e-200, 1e12], y: [1, 2, 3])], xScale: .log2)),
+        ("large counts", lines([LineSeries(name: "s", x: [0, 1e6, 2.5e6], y: [12_000, 31_000, 55_000])])),
+        (
+            "log2 with non-positive x",
+            lines([LineSeries(name: "s", x: [-1, 0, 0.25, 1, 4], y: [1, 2, 3, 4, 5])], xScale: .log2)
+        ),
+        (
+            "control characters",
+            BarChart(
+                title: "tab\there\u{1}", yLabel: "y\u{0}", categories: ["a\u{7}"],
+                series: [BarSeries(name: "s\u{FFFE}", values: [1])]
+            ).svg()
+        ),
+        ("many series", bars(["a", "b"], (0..<12).map { BarSeries(name: "series \($0)", values: [Double($0), 1]) })),
         ("small canvas", perTaskBars.svg(width: 240, height: 160)),
     ]
+
+    private static func bars(_ categories: [String], _ series: [BarSeries]) -> String {
+        BarChart(title: "t", yLabel: "y", categories: categories, series: series).svg()
+    }
+
+    private static func lines(_ series: [LineSeries], xScale: AxisScale = .linear) -> String {
+        LinePlot(title: "t", xLabel: "x", yLabel: "y", series: series, xScale: xScale).svg()
+    }
 }
