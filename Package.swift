@@ -49,6 +49,10 @@ let package = Package(
                 "OptionParsing",
             ]),
 
+        // MARK: - Reports
+        // SVG charts for the experiment reports (bars with error bars, lines with bands).
+        .target(name: "Plots"),
+
         // MARK: - Command line
         .target(name: "OptionParsing"),
         .executableTarget(
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ClusterTests"),
     ]
 )

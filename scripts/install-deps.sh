@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mtrl-dist needs, only those that are missing.
-# Usage: scripts/install-deps.sh [--with-cluster]   (--with-cluster adds Slurm + munge for the cluster tests)
+# Usage: scripts/install-deps.sh [--with-cluster]   (--with-cluster adds the test-only tools: Slurm + munge
+# for the cluster tests, librsvg2-bin (rsvg-convert) and netpbm (pngtopnm) for the Plots render tests)
 set -euo pipefail
 packages=(libopenmpi-dev openmpi-bin libopenblas-dev pkg-config)
-if [[ "${1:-}" == "--with-cluster" ]]; then packages+=(slurm-wlm munge iproute2 procps); fi
+if [[ "${1:-}" == "--with-cluster" ]]; then packages+=(slurm-wlm munge iproute2 procps librsvg2-bin netpbm); fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
