@@ -49,9 +49,15 @@ let package = Package(
                 "OptionParsing",
             ]),
 
-        // MARK: - Reports
+        // MARK: - Experiments and reports
         // SVG charts for the experiment reports (bars with error bars, lines with bands).
         .target(name: "Plots"),
+        // The paper's experiments as grids of runs: plan, runner, status, statistics, report.
+        .target(
+            name: "Experiments",
+            dependencies: [
+                "Training", "Statistics", "Plots", "Distributed", "Datasets", "Environments", "Losses", "BinaryFormat", "TensorCore",
+            ]),
 
         // MARK: - Command line
         .target(name: "OptionParsing"),
@@ -59,7 +65,7 @@ let package = Package(
             name: "mtrl-dist",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Model", "ReferenceCases",
-                "TensorCore", "BinaryFormat",
+                "TensorCore", "BinaryFormat", "Experiments", "Losses",
             ]),
         .executableTarget(
             name: "mtrl-bench",
@@ -85,5 +91,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ClusterTests"),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Environments", "Losses", "TestSupport"]),
     ]
 )

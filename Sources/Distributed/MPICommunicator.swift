@@ -46,7 +46,8 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     /// - Throws: `MPIError` if MPI cannot be initialised or queried.
     public static func world() throws -> MPICommunicator { try worldResult.get() }
 
-    private init() throws {
+    /// Initialises MPI if needed, then wraps MPI_COMM_WORLD.
+    private convenience init() throws {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
         if initialized == 0 {
@@ -54,7 +55,13 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
             try Self.check(MPI_Init_thread(nil, nil, mtrl_thread_funneled(), &provided), "MPI_Init_thread", rank: -1)
             Self.registerFinalizeAtExit()
         }
-        comm = mtrl_comm_world()
+        try self.init(communicator: mtrl_comm_world())
+    }
+
+    /// Wraps an MPI communicator: errors returned, rank and size read, every rank's host and pid
+    /// gathered for the stall report (collective).
+    private init(communicator: MPI_Comm) throws {
+        comm = communicator
         try Self.check(MPI_Comm_set_errhandler(comm, mtrl_errors_return()), "MPI_Comm_set_errhandler", rank: -1)
         var rank: Int32 = 0
         var size: Int32 = 0
@@ -69,6 +76,18 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
         var all = [UInt8](repeating: 0, count: 64 * Int(size))
         try Self.check(MPI_Allgather(&mine, 64, mtrl_type_byte(), &all, 64, mtrl_type_byte(), comm), "MPI_Allgather", rank: Int(rank))
         peers = (0..<Int(size)).map { r in String(decoding: all[(r * 64)..<(r * 64 + 64)].prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// Splits this communicator into groups of `groupSize` consecutive ranks (ranks 0..<k form
+    /// group 0, k..<2k group 1, …), each a communicator of its own with this one's collective
+    /// timeout. Collective over this communicator; `size` must be a multiple of `groupSize`.
+    public func split(groupSize: Int) throws -> MPICommunicator {
+        precondition(groupSize > 0 && size % groupSize == 0, "split: \(size) ranks are not groups of \(groupSize)")
+        var group: MPI_Comm? = nil
+        try check(MPI_Comm_split(comm, Int32(rank / groupSize), Int32(rank), &group), "MPI_Comm_split")
+        let communicator = try MPICommunicator(communicator: group!)
+        communicator.collectiveTimeoutSeconds = collectiveTimeoutSeconds
+        return communicator
     }
 
     /// Finalises MPI (`MPI_Finalize`, which waits for every rank to call it). Call it once at the

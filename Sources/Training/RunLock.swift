@@ -14,14 +14,17 @@ public final class RunLock {
     private let descriptor: Int32
     public let path: String
 
-    /// Takes the lock on `directory` (which must exist) or throws at once, never waits.
+    /// Takes the lock on `directory` (which must exist): throws at once when another process holds
+    /// it, or with `waits` blocks until it is free.
     /// - Parameter purpose: what the holder does ("train", "evaluate"), shown to a refused writer.
     /// - Throws: `RunDirectoryError.locked` naming the holder, or `.cannotWrite`.
-    public init(directory: String, purpose: String) throws {
+    public init(directory: String, purpose: String, waits: Bool = false) throws {
         path = directory + "/.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw RunDirectoryError.cannotWrite(path) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        var taken = flock(descriptor, LOCK_EX | (waits ? 0 : LOCK_NB))
+        while waits && taken != 0 && errno == EINTR { taken = flock(descriptor, LOCK_EX) }
+        guard taken == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
             throw RunDirectoryError.locked(directory, holder.flatMap { $0.isEmpty ? nil : $0 } ?? "another process")

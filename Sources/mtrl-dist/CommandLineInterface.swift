@@ -1,4 +1,5 @@
 import Foundation
+import Experiments
 import Model
 import OptionParsing
 import Training
@@ -30,6 +31,8 @@ enum CommandLineInterface {
         Entry(EnvRenderCommand.self), Entry(CollectCommand.self), Entry(DatasetInspectCommand.self),
         Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(DatasetLearnabilityCommand.self), Entry(ModelCommand.self),
         Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self), Entry(EvaluateCommand.self), Entry(ReportCommand.self),
+        Entry(ExperimentListCommand.self), Entry(ExperimentRunCommand.self), Entry(ExperimentStatusCommand.self),
+        Entry(ExperimentReportCommand.self),
     ]
 
     static var overview: String {
@@ -84,6 +87,12 @@ enum CommandLineInterface {
         } catch let error as ModelConfigError {
             printError("\(error)")
             return 2
+        } catch let error as UsageErrorOnEveryRank {
+            printError("\(error)")
+            return 2
+        } catch let error as ExperimentError {
+            printError("\(error)")
+            return error.isUsageError ? 2 : 1
         } catch is ReportedElsewhere {
             return 1
         } catch {

@@ -1,4 +1,5 @@
 import Distributed
+import OptionParsing
 
 /// Runs `body` on every rank of MPI_COMM_WORLD and finalizes MPI after it. When it throws a
 /// `CollectiveError`, every rank threw it together: all finalize, and rank 0 alone reports it.
@@ -21,3 +22,10 @@ func withWorld<Result>(_ body: (MPICommunicator) throws -> Result) throws -> Res
 
 /// A failure that another rank reports: exit 1 without a message.
 struct ReportedElsewhere: Error {}
+
+/// A usage error every rank finds alike (e.g. a group size that does not divide the world): all
+/// ranks finalize, rank 0 reports it, and the exit code is 2.
+struct UsageErrorOnEveryRank: CollectiveError, CustomStringConvertible {
+    let error: OptionError
+    var description: String { "\(error)" }
+}

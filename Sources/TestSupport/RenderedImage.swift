@@ -1,19 +1,18 @@
 import Foundation
-import TestSupport
 
 /// An SVG rendered to PNG by librsvg's `rsvg-convert`, its header checked and its pixels read
 /// through netpbm's `pngtopnm` (both test-only tools from `scripts/install-deps.sh --with-cluster`).
-struct RenderedImage {
+public struct RenderedImage {
     /// Size from the PNG's IHDR chunk.
-    let pngWidth: Int
-    let pngHeight: Int
+    public let pngWidth: Int
+    public let pngHeight: Int
     /// Size and RGB pixels (row-major, 3 bytes each, composed over white) from `pngtopnm`.
-    let width: Int
-    let height: Int
-    let pixels: [UInt8]
+    public let width: Int
+    public let height: Int
+    public let pixels: [UInt8]
 
     /// Renders `svg` at `width` × `height` in `directory`.
-    init(svg: String, width: Int, height: Int, in directory: TemporaryDirectory) throws {
+    public init(svg: String, width: Int, height: Int, in directory: TemporaryDirectory) throws {
         let svgFile = directory.file("chart.svg")
         let pngFile = directory.file("chart.png")
         try Data(svg.utf8).write(to: svgFile)
@@ -42,13 +41,13 @@ struct RenderedImage {
     }
 
     /// The colour of pixel (x, y).
-    func pixel(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+    public func pixel(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
         let i = 3 * (y * width + x)
         return (pixels[i], pixels[i + 1], pixels[i + 2])
     }
 
     /// How many pixels are within `tolerance` (per channel) of `colour` ("#rrggbb").
-    func count(near colour: String, tolerance: Int = 24) -> Int {
+    public func count(near colour: String, tolerance: Int = 24) -> Int {
         let hex = Array(colour.dropFirst())
         let target = stride(from: 0, to: 6, by: 2).map { Int(String(hex[$0...$0 + 1]), radix: 16)! }
         var count = 0
@@ -57,6 +56,13 @@ struct RenderedImage {
             count += 1
         }
         return count
+    }
+
+    /// The share of pixels that differ from the top-left one (the background).
+    public var drawnFraction: Double {
+        let background = pixel(0, 0)
+        let drawn = stride(from: 0, to: pixels.count, by: 3).filter { (pixels[$0], pixels[$0 + 1], pixels[$0 + 2]) != background }.count
+        return Double(drawn) / Double(max(1, width * height))
     }
 
     /// The absolute path of `name` on PATH, or an error saying how to install it.
@@ -113,7 +119,7 @@ struct RenderedImage {
     }
 }
 
-struct RenderError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct RenderError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,137 @@
+import Foundation
+import Losses
+import Statistics
+
+/// `mtrl-dist experiment report NAME`: reads the finished runs and writes EXP_DIR/results.json
+/// (every number), marl-eval.json, plots/*.svg and report.md (tables with intervals, plots, the
+/// settings, the paper's claims with a verdict each).
+public enum ExperimentReport {
+    /// Writes every output. - Returns: the paths written.
+    /// - Throws: `ExperimentError.invalid` when no run has finished yet; file errors.
+    @discardableResult
+    public static func write(spec: ExperimentSpec, directory: ExperimentDirectory) throws -> [String] {
+        let cells = try ExperimentPlan.cells(for: spec, directory: directory)
+        let results = try ExperimentResults(cells: cells)
+        guard !results.runs.isEmpty else {
+            throw ExperimentError.invalid("no run of \(directory.path) has finished; `mtrl-dist experiment run \(spec.name.rawValue)` first")
+        }
+        let analysis = ExperimentAnalysis(spec: spec, results: results)
+        var written: [String] = []
+        try directory.write(resultsJSON(analysis), to: directory.resultsFile)
+        try directory.write(MarlEvalExport.json(results), to: directory.marlEvalFile)
+        written += [directory.resultsFile, directory.marlEvalFile]
+        let figures = ExperimentPlots.figures(analysis)
+        for figure in figures {
+            let path = "\(directory.plotsDirectory)/\(figure.file)"
+            try directory.write(figure.svg, to: path)
+            written.append(path)
+        }
+        try directory.write(markdown(analysis, figures: figures.map(\.file)), to: directory.reportFile)
+        written.append(directory.reportFile)
+        return written
+    }
+
+    /// What results.json holds.
+    struct ResultsFile: Encodable {
+        var experiment: ExperimentSpec
+        var runsFinished: Int
+        var runsUnfinished: [String]
+        var normalisation: [String]
+        var groups: [GroupSummary]
+        var claims: [ClaimVerdict]
+        var bootstrap: String
+
+        enum CodingKeys: String, CodingKey {
+            case experiment, runsFinished = "runs_finished", runsUnfinished = "runs_unfinished", normalisation, groups, claims, bootstrap
+        }
+    }
+
+    static func resultsJSON(_ analysis: ExperimentAnalysis) throws -> String {
+        let file = ResultsFile(
+            experiment: analysis.spec, runsFinished: analysis.results.runs.count, runsUnfinished: analysis.results.unfinished.map(\.id),
+            normalisation: normalisations(analysis), groups: analysis.summaries, claims: analysis.claims,
+            bootstrap: "stratified over tasks, \(ExperimentAnalysis.repetitions) repetitions, percentile 95 % intervals, seed 0")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(file), as: UTF8.self) + "\n"
+    }
+
+    /// How the runs' scores were normalised ("<environment>: <method>"), from their final reports.
+    static func normalisations(_ analysis: ExperimentAnalysis) -> [String] {
+        var seen: [String] = []
+        for run in analysis.results.runs {
+            var line = "\(run.cell.environment.rawValue): \(run.report.normalisation.explanation(behaviour: run.report.behaviour))"
+            if !run.report.flaggedTasks.isEmpty {
+                line += "; flagged (scored NaN, left out): " + run.report.flaggedTasks.keys.sorted().joined(separator: ", ")
+            }
+            if !seen.contains(line) { seen.append(line) }
+        }
+        return seen
+    }
+
+    static func cell(_ m: MeanWithError) -> String {
+        m.mean.isFinite ? String(format: "%.3f ± %.3f", m.mean, m.standardError.isFinite ? m.standardError : 0) : "–"
+    }
+
+    static func cell(_ i: ConfidenceInterval?) -> String {
+        guard let i else { return "–" }
+        return String(format: "%.3f [%.3f, %.3f]", i.point, i.lower, i.upper)
+    }
+
+    static func markdown(_ analysis: ExperimentAnalysis, figures: [String]) -> String {
+        let spec = analysis.spec
+        var lines = ["# \(spec.name.rawValue): \(spec.name.summary)", ""]
+        lines.append("Scale `\(spec.scale.rawValue)`, environments \(spec.environments.map(\.rawValue).joined(separator: ", ")), "
+            + "\(spec.seeds) seed(s), algorithms \(spec.algorithms.map(\.paperName).joined(separator: ", ")); "
+            + "\(analysis.results.runs.count) of \(analysis.results.runs.count + analysis.results.unfinished.count) runs finished.")
+        if !analysis.results.unfinished.isEmpty {
+            lines.append("")
+            lines.append("**Partial report**: \(analysis.results.unfinished.count) run(s) have not finished; every number below uses only the finished ones.")
+        }
+        lines += ["", "Normalised return per task: " + normalisations(analysis).joined(separator: "; ") + ".", ""]
+        lines += ["## Settings", "", "| environment | episodes/task | updates | batch | window | embedding | evaluation |",
+                  "|---|---|---|---|---|---|---|"]
+        for environment in spec.environments {
+            let s = spec.scale.settings(for: environment)
+            lines.append("| \(environment.rawValue) | \(s.episodesPerTask) in \(s.stages) stages | \(s.steps) | \(s.batch) | \(s.chunk) | "
+                + "\(s.embed) (\(s.heads) heads) | every \(s.evalEvery) updates × \(s.evalEpisodes) episodes; final \(s.finalEvalEpisodes) episodes per task |")
+        }
+        if !spec.overrides.isEmpty { lines += ["", "Overrides for every run: `\(ExperimentSpec.text(spec.overrides))`."] }
+        lines += ["", "Datasets: `\(spec.data)` (collected once by the environment's default behaviour; references and random returns per task)."]
+
+        lines += ["", "## Results on held-out tasks", "",
+                  "Mean ± s.e.: each seed's mean over the held-out tasks, then mean and standard error over seeds (the paper's Table 1). "
+                      + "IQM, median, mean and optimality gap (threshold 1) pool all seeds × tasks, with 95 % stratified bootstrap "
+                      + "intervals (\(ExperimentAnalysis.repetitions) resamples; Agarwal et al. 2021).", "",
+                  "| environment | algorithm | setting | runs | held-out mean ± s.e. | IQM | median | mean | optimality gap | training mean ± s.e. | random held-out |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for s in analysis.summaries {
+            var setting = SettingTitle.of(s.setting)
+            if let x = s.x { setting += String(format: " %g", x) }
+            let algorithm = LossKind(rawValue: s.algorithm).map(SettingTitle.of) ?? s.algorithm
+            lines.append("| \(s.environment) | \(algorithm) | \(setting) | \(s.runs) | \(cell(s.test)) | \(cell(s.intervals["iqm"])) | "
+                + "\(cell(s.intervals["median"])) | \(cell(s.intervals["mean"])) | \(cell(s.intervals["optimality_gap"])) | "
+                + "\(cell(s.train)) | \(cell(s.randomTest)) |")
+        }
+        let leftOut = Set(analysis.summaries.flatMap(\.leftOutTasks)).sorted()
+        if !leftOut.isEmpty {
+            lines += ["", "Left out of the held-out scores (no finite normalised return, e.g. a reference that does not beat random): "
+                + leftOut.joined(separator: ", ") + "."]
+        }
+
+        lines += ["", "## The paper's claims", "", "| claim | ours | evidence | paper |", "|---|---|---|---|"]
+        for claim in analysis.claims {
+            lines.append("| \(claim.claim) | **\(claim.verdict.rawValue)** | \(claim.evidence) | \(claim.paper) |")
+        }
+        lines += ["", "A claim \"A beats B\" holds when the 95 % interval of P(A > B) (probability of improvement, Agarwal et al. 2021) "
+            + "lies above 0.5, does not hold when it lies below, and is inconclusive otherwise. The paper's full tables are not "
+            + "available to this project; the paper column gives its stated direction and the numbers its text gives."]
+
+        lines += ["", "## Plots", ""]
+        for figure in figures { lines.append("![\(figure)](plots/\(figure))") }
+        lines += ["", "Machine-readable: `results.json` (every number above), `marl-eval.json` (marl-eval's layout), and each run's "
+            + "directory under `runs/`."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

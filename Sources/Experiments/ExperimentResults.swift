@@ -1,0 +1,94 @@
+import Foundation
+import Training
+
+/// The finished runs of an experiment, read back from their run directories: each run's final
+/// evaluation (`final.json`) and its learning curve (`eval.csv`).
+public struct ExperimentResults {
+    /// One finished run.
+    public struct Run {
+        public let cell: ExperimentCell
+        public let report: FinalReport
+        /// Periodic evaluations: update and each task's normalised and raw mean return.
+        public let curve: [EvaluationRow]
+    }
+
+    /// One row of a run's `eval.csv`.
+    public struct EvaluationRow: Sendable {
+        public let update: Int
+        public let normalised: [String: Double]
+        public let meanReturn: [String: Double]
+    }
+
+    public let runs: [Run]
+    /// Cells without a final evaluation yet.
+    public let unfinished: [ExperimentCell]
+
+    /// Reads every cell's run directory. - Throws: the errors of a damaged final.json or eval.csv.
+    public init(cells: [ExperimentCell]) throws {
+        var runs: [Run] = []
+        var unfinished: [ExperimentCell] = []
+        for cell in cells {
+            let run = RunDirectory(path: cell.config.out)
+            guard FileManager.default.fileExists(atPath: run.finalReport) else { unfinished.append(cell); continue }
+            let report = try FinalReport.read(path: run.finalReport)
+            runs.append(Run(cell: cell, report: report, curve: try Self.readCurve("\(run.path)/eval.csv")))
+        }
+        self.runs = runs
+        self.unfinished = unfinished
+    }
+
+    /// The rows of an `eval.csv` (none when the run had no periodic evaluation).
+    static func readCurve(_ path: String) throws -> [EvaluationRow] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        let lines = text.split(separator: "\n")
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
+        guard let updateColumn = header.firstIndex(of: "update") else {
+            throw ExperimentError.unreadable(path, "no 'update' column")
+        }
+        return try lines.dropFirst().enumerated().map { number, line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == header.count, let update = Double(fields[updateColumn]) else {
+                throw ExperimentError.unreadable(path, "line \(number + 2) does not match its header")
+            }
+            var normalised: [String: Double] = [:]
+            var meanReturn: [String: Double] = [:]
+            for (name, field) in zip(header, fields) {
+                let value = Double(field) ?? .nan
+                if name.hasPrefix("norm/") { normalised[String(name.dropFirst(5))] = value }
+                if name.hasPrefix("return/") { meanReturn[String(name.dropFirst(7))] = value }
+            }
+            return EvaluationRow(update: Int(update), normalised: normalised, meanReturn: meanReturn)
+        }
+    }
+
+    /// The finished runs of each group, groups in order.
+    public var groups: [(key: ExperimentCell.GroupKey, runs: [Run])] {
+        Dictionary(grouping: runs, by: { $0.cell.groupKey }).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// A group's scores as seeds × tasks (the held-out tasks, or with `trained` the training tasks
+    /// the group's runs share), each seed's runs averaged per task (single-task runs: one per
+    /// training task). Tasks without a finite score in every run are left out and listed.
+    public static func scores(of runs: [Run], trained: Bool, random: Bool = false)
+        -> (tasks: [String], rows: [[Double]], seeds: [Int], leftOut: [String]) {
+        let bySeed = Dictionary(grouping: runs, by: { $0.cell.seed })
+        let seeds = bySeed.keys.sorted()
+        func scores(_ run: Run) -> [TaskScore] { random ? run.report.randomScores : run.report.scores }
+        var taskSets = runs.map { Set(scores($0).filter { $0.trained == trained }.map(\.taskID)) }
+        if trained { taskSets = [taskSets.dropFirst().reduce(taskSets.first ?? [], { $0.intersection($1) })] }
+        let candidates = (trained ? taskSets.first ?? [] : Set(taskSets.flatMap { $0 })).sorted()
+        var tasks: [String] = []
+        var leftOut: [String] = []
+        for task in candidates {
+            let values = runs.compactMap { run in scores(run).first { $0.taskID == task && $0.trained == trained }?.normalisedReturn }
+            if values.count == runs.count && values.allSatisfy(\.isFinite) { tasks.append(task) } else { leftOut.append(task) }
+        }
+        let rows = seeds.map { seed in
+            tasks.map { task in
+                let values = bySeed[seed]!.compactMap { run in scores(run).first { $0.taskID == task }?.normalisedReturn }
+                return values.reduce(0, +) / Double(values.count)
+            }
+        }
+        return (tasks, rows, seeds, leftOut)
+    }
+}

@@ -1,0 +1,67 @@
+import Datasets
+import Environments
+
+/// How big an experiment's runs are: `smoke` (minutes on 2 cores, for tests), `cpu` (the smallest
+/// setting that still answers the experiment's question; see the README for how it was chosen),
+/// `paper` (the paper's settings, for a cluster).
+public enum ExperimentScale: String, CaseIterable, Sendable, Codable {
+    case smoke, cpu, paper
+
+    /// The data and training settings of this scale in `environment`.
+    public func settings(for environment: EnvironmentKind) -> ScaleSettings {
+        switch self {
+        case .smoke:
+            ScaleSettings(episodesPerTask: 20, stages: 2, referenceEpisodes: 10, referenceMaxEpisodes: 40, steps: 20, batch: 8,
+                          chunk: 10, embed: 16, heads: 2, evalEvery: 10, evalEpisodes: 2, finalEvalEpisodes: 4, checkpointEvery: 10,
+                          embeddings: [16, 32], datasetFractions: [0.5, 1])
+        case .cpu:
+            ScaleSettings(episodesPerTask: Self.cpuEpisodes(environment), stages: 10, referenceEpisodes: 100,
+                          referenceMaxEpisodes: 10_000, steps: 3_000, batch: 64, chunk: 20, embed: 64, heads: 4, evalEvery: 500,
+                          evalEpisodes: 32, finalEvalEpisodes: 320, checkpointEvery: 500, embeddings: [32, 64, 128, 256],
+                          datasetFractions: [0.125, 0.25, 0.5, 1])
+        case .paper:
+            ScaleSettings(episodesPerTask: 2_000, stages: 10, referenceEpisodes: 100, referenceMaxEpisodes: 10_000,
+                          steps: 100_000, batch: 64, chunk: 20, embed: 128, heads: 4, evalEvery: 25_000, evalEpisodes: 32,
+                          finalEvalEpisodes: 320, checkpointEvery: 5_000, embeddings: [64, 128, 256, 512, 768],
+                          datasetFractions: [0.125, 0.25, 0.5, 1])
+        }
+    }
+
+    /// Episodes per task at cpu scale, from the learnability curves (README): where behaviour
+    /// cloning of one task's data reaches ≥ 80 % of the behaviour's return without exploding the
+    /// data (RWARE episodes are 500 steps long).
+    static func cpuEpisodes(_ environment: EnvironmentKind) -> Int {
+        switch environment {
+        case .lbf: 500
+        case .rware: 200
+        case .connector: 2_000
+        }
+    }
+}
+
+/// The settings a scale gives one environment's runs.
+public struct ScaleSettings: Sendable, Equatable {
+    /// Episodes recorded per training task (`collect --episodes`), in `stages` quality stages.
+    public var episodesPerTask: Int
+    public var stages: Int
+    /// The reference-return precision rule (`collect --reference-episodes / --reference-max-episodes`).
+    public var referenceEpisodes: Int
+    public var referenceMaxEpisodes: Int
+    public var steps: Int
+    public var batch: Int
+    public var chunk: Int
+    public var embed: Int
+    public var heads: Int
+    public var evalEvery: Int
+    public var evalEpisodes: Int
+    public var finalEvalEpisodes: Int
+    public var checkpointEvery: Int
+    /// fig5b's embeddings.
+    public var embeddings: [Int]
+    /// fig5a's fractions of each task's episodes.
+    public var datasetFractions: [Double]
+
+    public var referencePrecision: ReferencePrecision {
+        ReferencePrecision(minimumEpisodes: referenceEpisodes, maximumEpisodes: referenceMaxEpisodes)
+    }
+}

@@ -1,0 +1,198 @@
+import Environments
+import Foundation
+import Testing
+import TestSupport
+
+/// `mtrl-dist experiment` end to end: the real binary under real mpirun, real datasets, real run
+/// directories, the SVGs rendered by rsvg-convert.
+@Suite(.serialized) struct ExperimentRunTests {
+    static func binary() throws -> String { try MPIRunLauncher.productPath(named: "mtrl-dist") }
+
+    /// LBF smoke datasets collected once by `experiment run` itself, shared by the tests below.
+    static let sharedData: Result<(TemporaryDirectory, String), any Error> = Result {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-data")
+        let out = directory.file("first").path
+        let outcome = try ProcessRunner.run(try binary(), arguments: ["experiment", "run", "table1", "--env", "lbf", "--scale", "smoke",
+                                                                      "--seeds", "1", "--algos", "bc", "--out", out], timeoutSeconds: 600)
+        guard outcome.exitStatus == 0 else { throw FixtureError("experiment run failed: \(outcome.combinedOutput)") }
+        return (directory, "\(out)/data")
+    }
+
+    static func data() throws -> String { try sharedData.get().1 }
+
+    func experiment(_ arguments: [String], ranks: Int? = nil, timeout: Double = 600) throws -> ProcessOutcome {
+        if let ranks {
+            return try MPIRunLauncher().run(ranks: ranks, program: try Self.binary(), arguments: ["experiment"] + arguments,
+                                            timeoutSeconds: timeout)
+        }
+        return try ProcessRunner.run(try Self.binary(), arguments: ["experiment"] + arguments, timeoutSeconds: timeout)
+    }
+
+    static func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// Runs `mtrl-dist arguments` and kills it (SIGKILL) a random 0–50 ms after `killWhen` first
+    /// holds; returns whether it was killed and its output.
+    static func run(_ arguments: [String], killWhen condition: () -> Bool) throws -> (killed: Bool, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("mtrl-exp-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        var killed = false
+        while process.isRunning {
+            if condition() {
+                usleep(UInt32.random(in: 0...50_000))
+                kill(process.processIdentifier, SIGKILL)
+                killed = true
+                break
+            }
+            usleep(2_000)
+        }
+        process.waitUntilExit()
+        try handle.close()
+        return (killed, try String(contentsOf: log, encoding: .utf8))
+    }
+
+    /// A JSON value as text with sorted keys (dictionaries compare by content, not order).
+    static func canonical(_ value: Any?) throws -> String {
+        guard let value else { return "absent" }
+        let data = try JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func table1SmokeRunsUnderMpirunAndWritesTheReportTheJSONAndRenderablePlots() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-table1")
+        let out = directory.file("table1").path
+        let run = try experiment(["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "2", "--data", try Self.data(),
+                                  "--out", out], ranks: 2)
+        #expect(run.exitStatus == 0, "\(run.combinedOutput)")
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("6 done, 0 running, 0 interrupted, 0 left of 6 runs"), "\(status.combinedOutput)")
+
+        let report = try experiment(["report", "table1", "--out", out])
+        #expect(report.exitStatus == 0, "\(report.combinedOutput)")
+        let results = try Self.json("\(out)/results.json")
+        let groups = try #require(results["groups"] as? [[String: Any]])
+        #expect(Set(groups.compactMap { $0["algorithm"] as? String }) == ["oryx", "cql", "bc"])
+        for group in groups {
+            #expect((group["scores"] as? [[Double]])?.count == 2, "two seeds per algorithm")
+            let intervals = try #require(group["intervals"] as? [String: [String: Any]])
+            #expect(Set(intervals.keys) == ["iqm", "median", "mean", "optimality_gap"])
+        }
+        #expect((results["claims"] as? [[String: Any]])?.count == 3)
+
+        // marl-eval's layout: environment → task → algorithm → run_<seed> → step_<k> / absolute_metrics.
+        let marl = try Self.json("\(out)/marl-eval.json")
+        let tasks = try #require(marl["lbf"] as? [String: Any])
+        #expect(tasks.count == TaskRegistry.tasks(kind: .lbf, split: .train).count + TaskRegistry.tasks(kind: .lbf, split: .test).count)
+        let oryx = try #require((tasks["lbf-15x15-4p-3f"] as? [String: Any])?["MT Oryx"] as? [String: Any])
+        #expect(Set(oryx.keys) == ["run_0", "run_1"])
+        let run0 = try #require(oryx["run_0"] as? [String: Any])
+        let step = try #require(run0["step_1"] as? [String: Any])
+        #expect(step["step_count"] as? Int == 10)
+        #expect((step["mean_episode_return"] as? [Double])?.count == 1)
+        #expect(((run0["absolute_metrics"] as? [String: Any])?["normalised_return"] as? [Double])?.count == 1)
+
+        let markdown = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        for expected in ["## Results on held-out tasks", "## The paper's claims", "plots/table1.svg", "plots/curves-lbf.svg", "| lbf |"] {
+            #expect(markdown.contains(expected), "report.md lacks \(expected)")
+        }
+        for plot in ["table1.svg", "curves-lbf.svg"] {
+            let svg = try String(contentsOfFile: "\(out)/plots/\(plot)", encoding: .utf8)
+            let image = try RenderedImage(svg: svg, width: 760, height: 440, in: directory)
+            #expect(image.pngWidth == 760 && image.pngHeight == 440)
+            #expect(image.drawnFraction > 0.02, "\(plot) renders blank")
+        }
+    }
+
+    /// A sweep killed at a random moment and started again ends with the same results as one that
+    /// ran through: finished runs are kept, interrupted ones resume bit-exactly, runs killed before
+    /// their first checkpoint start again.
+    @Test func aSweepKilledAndRestartedEndsAsAnUninterruptedOne() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-kill")
+        let common = ["--env", "lbf", "--scale", "smoke", "--seeds", "2", "--algos", "oryx", "--data", try Self.data(),
+                      "--settings", "steps=300,checkpoint-every=25,eval-every=100,log-every=100"]
+        let whole = directory.file("whole").path
+        let reference = try experiment(["run", "table1", "--out", whole] + common)
+        #expect(reference.exitStatus == 0, "\(reference.combinedOutput)")
+
+        // Kill the sweep (SIGKILL) at a random moment after a run's first checkpoint, twice; the
+        // next start must resume that run and skip the finished one.
+        let killed = directory.file("killed").path
+        let arguments = ["experiment", "run", "table1", "--out", killed] + common
+        let first = "\(killed)/runs/lbf/oryx/mt/seed0", second = "\(killed)/runs/lbf/oryx/mt/seed1"
+        let one = try Self.run(arguments, killWhen: { FileManager.default.fileExists(atPath: "\(first)/checkpoints/latest.ckpt") })
+        #expect(one.killed && !FileManager.default.fileExists(atPath: "\(first)/final.json"), "\(one.output)")
+        let two = try Self.run(arguments, killWhen: { FileManager.default.fileExists(atPath: "\(second)/checkpoints/latest.ckpt") })
+        #expect(two.output.contains("lbf/oryx/mt/seed0: resuming from its checkpoint"), "\(two.output)")
+        #expect(two.killed && !FileManager.default.fileExists(atPath: "\(second)/final.json"), "\(two.output)")
+        let three = try Self.run(arguments, killWhen: { false })
+        #expect(three.output.contains("lbf/oryx/mt/seed1: resuming from its checkpoint"), "\(three.output)")
+        #expect(!three.output.contains("seed0: "), "the finished run is not touched again: \(three.output)")
+        for cell in ["lbf/oryx/mt/seed0", "lbf/oryx/mt/seed1"] {
+            let a = try Self.json("\(whole)/runs/\(cell)/final.json"), b = try Self.json("\(killed)/runs/\(cell)/final.json")
+            for key in ["parameter_checksum", "evaluated_update", "policy", "random", "updates"] {
+                #expect(try Self.canonical(a[key]) == Self.canonical(b[key]), "\(cell): \(key) differs after the kills")
+            }
+            // Every update's metrics row exactly once.
+            let rows = try String(contentsOfFile: "\(killed)/runs/\(cell)/metrics.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            let updates = rows.compactMap { $0.split(separator: ",").first.flatMap { Int(Double($0) ?? -1) } }
+            #expect(updates == [100, 200, 300], "\(cell): \(updates)")
+        }
+    }
+
+    /// `--ranks-per-run 1` under two ranks: two groups share the grid through the claims, each run
+    /// is trained once.
+    @Test func groupsOfRanksShareTheGridWithoutTrainingARunTwice() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-groups")
+        let out = directory.file("groups").path
+        let outcome = try experiment(["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "2", "--algos", "bc,oryx",
+                                      "--data", try Self.data(), "--ranks-per-run", "1", "--out", out], ranks: 2)
+        #expect(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
+        #expect(outcome.standardOutput.contains("[group 0]") && outcome.standardOutput.contains("[group 1]"))
+        let starts = outcome.standardOutput.split(separator: "\n").filter { $0.contains(": starting") }
+        #expect(starts.count == 4, "each of the 4 runs starts once: \(starts)")
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("4 done"), "\(status.combinedOutput)")
+
+        let odd = try experiment(["run", "table1", "--ranks-per-run", "3", "--out", out], ranks: 2)
+        #expect(odd.exitStatus != 0)
+        #expect(odd.combinedOutput.contains("ranks-per-run"), "\(odd.combinedOutput)")
+    }
+
+    /// A job-array task runs only its cell; a changed grid in the same directory is refused.
+    @Test func oneCellAtATimeAndNoSilentChangeOfTheGrid() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-cell")
+        let out = directory.file("cells").path
+        let arguments = ["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "2", "--algos", "bc", "--data", try Self.data(),
+                         "--out", out]
+        let one = try experiment(arguments + ["--cell", "1"])
+        #expect(one.exitStatus == 0, "\(one.combinedOutput)")
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("lbf/bc/mt/seed0") && status.standardOutput.contains("1 done"), "\(status.combinedOutput)")
+        #expect(try experiment(["status", "table1", "--out", out, "--count"]).standardOutput == "2\n")
+
+        let changed = try experiment(["run", "table1", "--seeds", "3", "--out", out])
+        #expect(changed.exitStatus == 2)
+        #expect(changed.standardError.contains("seeds: 2 → 3"), "\(changed.combinedOutput)")
+        let wrongName = try experiment(["status", "fig1", "--out", out])
+        #expect(wrongName.exitStatus == 2, "\(wrongName.combinedOutput)")
+        let unknown = try experiment(["run", "table9", "--out", out])
+        #expect(unknown.exitStatus == 2 && unknown.standardError.contains("table1"), "\(unknown.combinedOutput)")
+        let badCell = try experiment(arguments + ["--cell", "7"])
+        #expect(badCell.exitStatus == 2, "\(badCell.combinedOutput)")
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
