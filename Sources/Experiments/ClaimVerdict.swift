@@ -92,7 +92,7 @@ struct Judge {
 
     func fig1() -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
-        let pairs = Set(summaries.map { "\($0.environment)|\($0.algorithm)" }).sorted()
+        let pairs = ExperimentPlots.orderedUnique(summaries.map { "\($0.environment)|\($0.algorithm)" })
         for pair in pairs {
             let parts = pair.split(separator: "|").map(String.init)
             let mt = group(parts[0], parts[1], "MT"), st = group(parts[0], parts[1], "ST")
@@ -109,7 +109,7 @@ struct Judge {
     /// Largest x against smallest x of a line experiment, per environment and algorithm.
     func trend(setting: String, claim: String, paper: String, improves: Bool) -> [ClaimVerdict] {
         var out: [ClaimVerdict] = []
-        let lines = Set(summaries.filter { $0.setting == setting }.map { "\($0.environment)|\($0.algorithm)" }).sorted()
+        let lines = ExperimentPlots.orderedUnique(summaries.filter { $0.setting == setting }.map { "\($0.environment)|\($0.algorithm)" })
         for line in lines {
             let parts = line.split(separator: "|").map(String.init)
             let points = summaries.filter { $0.environment == parts[0] && $0.algorithm == parts[1] && $0.setting == setting }
@@ -134,7 +134,8 @@ struct Judge {
         var out: [ClaimVerdict] = []
         let ablations = ["single-task", "no-masking", "mse"]
         for environment in Set(summaries.map(\.environment)).sorted() {
-            for algorithm in Set(summaries.filter { $0.environment == environment }.map(\.algorithm)).sorted() {
+            let present = Set(summaries.filter { $0.environment == environment }.map(\.algorithm))
+            for algorithm in LossKind.allCases.map(\.rawValue) where present.contains(algorithm) {
                 let full = group(environment, algorithm, "full")
                 for ablation in ablations + ["proportional"] {
                     out.append(beats(full, group(environment, algorithm, ablation),
@@ -150,7 +151,7 @@ struct Judge {
                     return f.test.mean - g.test.mean
                 }
                 let claim = "removing task balancing hurts most, then masking + shuffling, then HL-Gauss (\(environment), \(algorithm))"
-                let evidence = zip(ablations, drops).map { String(format: "%@ −%.3f", SettingTitle.of($0), $1) }.joined(separator: ", ")
+                let evidence = zip(ablations, drops).map { String(format: "%@ %+.3f", SettingTitle.of($0), -$1) }.joined(separator: ", ")
                 let verdict: ClaimVerdict.Verdict
                 if drops.contains(where: \.isNaN) {
                     verdict = .notRun
@@ -159,7 +160,7 @@ struct Judge {
                 } else {
                     verdict = out.suffix(4).prefix(3).contains { $0.verdict == .holds } ? .doesNotHold : .inconclusive
                 }
-                out.append(ClaimVerdict(claim: claim, verdict: verdict, evidence: "drops in held-out mean: " + evidence,
+                out.append(ClaimVerdict(claim: claim, verdict: verdict, evidence: "change of the held-out mean: " + evidence,
                                         paper: "task balancing > masking > HL-Gauss (Fig. 6)"))
             }
         }
