@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "mtrl-bench",
             dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "TensorCore"],
-            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
+            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh", "compare-train.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),

@@ -37,6 +37,14 @@ import Training
         #expect(TrainerFixture.relativeDifference(single, distributed) <= 1e-5, "\(algo)")
     }
 
+    @Test("the no-masking ablation (padded batches, padding_mode naive) is rank-count invariant too")
+    func paddedAblationIsRankInvariant() throws {
+        let single = try dumpGradient(ranks: 1, extra: ["--masking", "off"])
+        let distributed = try dumpGradient(ranks: 3, extra: ["--masking", "off"])
+        #expect(single.contains { $0 != 0 })
+        #expect(TrainerFixture.relativeDifference(single, distributed) <= 1e-5, "--masking off")
+    }
+
     @Test("the plain masked mean is not Eq. 1: changing the reduction changes the gradient")
     func gradientDependsOnTaskBalancing() throws {
         // Proportional batching draws another minibatch: a sanity check that the dump reflects the plan.
