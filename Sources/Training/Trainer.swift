@@ -62,11 +62,9 @@ public final class Trainer {
         let target: ParameterArena? = config.loss.kind.usesTargetNetwork ? ParameterArena(layout: layout.arena) : nil
         target?.copy(from: online)
 
-        // With masking (padding_mode inert) absent slots change nothing (spec §7.1): leave them out.
         let sampler = try TaskBalancedSampler(datasets: datasets, configuration: SamplerConfiguration(
             timeSteps: config.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
-            shuffle: config.shufflesAgents ? .perUpdate : .off,
-            agentLayout: config.loss.masksAbsentAgents ? .compact : .padded, seed: UInt64(config.seed)))
+            shuffle: config.shufflesAgents ? .perUpdate : .off, agentLayout: config.agentLayout, seed: UInt64(config.seed)))
         // Sized for the most windows this process's rank(s) can draw, not the whole batch.
         let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
         let ranks = rankCount, costs = tasks.costs, batch = config.batch, balanced = config.batching == .balanced
