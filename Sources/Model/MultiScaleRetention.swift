@@ -151,7 +151,8 @@ extension RetentionSlices {
 }
 
 /// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
-/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients.
+/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients, their rows
+/// padded to a multiple of 16 floats so that every row starts 64-byte aligned (BLAS, not the loop).
 struct RetentionScratch {
     let a, b, c, d, e: Matrix
     let scores: [Matrix]
@@ -164,8 +165,10 @@ struct RetentionScratch {
         c = workspace.matrix(maxRows, embedding)
         d = workspace.matrix(maxRows, embedding)
         e = workspace.matrix(maxRows, embedding)
-        scores = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
-        scoreGradients = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
+        let stride = AlignedBuffer.paddedCount(tokens)
+        func square() -> Matrix { Matrix(workspace.floats(tokens * stride), rows: tokens, cols: tokens, stride: stride) }
+        scores = (0..<Parallel.workerCount).map { _ in square() }
+        scoreGradients = (0..<Parallel.workerCount).map { _ in square() }
         packed = workspace.matrix(embedding, 3 * embedding)
     }
 }
