@@ -70,11 +70,12 @@ let package = Package(
         .executableTarget(
             name: "mtrl-bench",
             dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "Statistics", "TensorCore"],
-            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh"], swiftSettings: fastMath),
+            path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh", "compare-train.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
-        .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed", "Datasets", "BinaryFormat"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed", "Datasets", "BinaryFormat", "Environments"],
+                path: "Sources/TestSupport"),
         // The tape autodiff, a test-only reference: no product depends on it.
         .target(
             name: "TapeReference", dependencies: ["TensorCore"], path: "Tests/TapeReference", swiftSettings: fastMath),
@@ -87,7 +88,8 @@ let package = Package(
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
+                                                         "TensorCore", "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ClusterTests"),

@@ -8,6 +8,16 @@ public enum AgentShuffle: String, CaseIterable, Sendable {
     case off
 }
 
+/// Which token columns a filled `AgentBatch` keeps (spec §7.1).
+public enum AgentLayout: String, CaseIterable, Sendable {
+    /// All N slots per timestep, absent agents as zero rows: what `padding_mode = naive` (the
+    /// "no masking" ablation) needs, since there absent tokens take part in retention.
+    case padded
+    /// Only the real agents, in their padded (shuffled) slot order: under `padding_mode = inert`
+    /// the outputs of real agents equal the padded ones, and no work goes to absent slots.
+    case compact
+}
+
 /// Options of `TaskBalancedSampler`.
 public struct SamplerConfiguration: Sendable, Equatable {
     /// Window length T.
@@ -21,18 +31,21 @@ public struct SamplerConfiguration: Sendable, Equatable {
     /// `agentSlots` agents and `featureSize` features (the sampler refuses otherwise).
     public var usesPadding: Bool
     public var shuffle: AgentShuffle
+    /// Padded or compact batches (the agent-ID one-hot is N wide in both).
+    public var agentLayout: AgentLayout
     /// Root of every random stream the sampler uses (windows, permutations).
     public var seed: UInt64
 
     public init(
         timeSteps: Int = 20, agentSlots: Int? = nil, featureSize: Int? = nil, usesPadding: Bool = true,
-        shuffle: AgentShuffle = .perUpdate, seed: UInt64 = 42
+        shuffle: AgentShuffle = .perUpdate, agentLayout: AgentLayout = .padded, seed: UInt64 = 42
     ) {
         self.timeSteps = timeSteps
         self.agentSlots = agentSlots
         self.featureSize = featureSize
         self.usesPadding = usesPadding
         self.shuffle = shuffle
+        self.agentLayout = agentLayout
         self.seed = seed
     }
 }

@@ -1,8 +1,9 @@
 import TensorCore
 
 extension TaskBalancedSampler {
-    /// Writes one sample (all T steps, all N slots) into row `row` of `batch`.
-    func fillRow(_ batch: inout AgentBatch, row: Int, entry: PlanEntry, start: Int, permutation: [Int]) {
+    /// Writes one sample (all T steps, the padded slots `columns`) into sample `row` of `batch`,
+    /// whose layout `setColumns` has already set.
+    func fillRow(_ batch: inout AgentBatch, row: Int, entry: PlanEntry, start: Int, permutation: [Int], columns: [Int]) {
         let dataset = datasets[entry.task]
         let task = dataset.metadata.task
         let n = task.agentCount
@@ -12,7 +13,8 @@ extension TaskBalancedSampler {
         let d = inputSize
         let a = actionCount
         batch.taskIndex[row] = Int32(entry.task)
-        for j in 0..<slots { batch.agentMask[row * slots + j] = permutation[j] < n ? 1 : 0 }
+        for c in 0..<slots { batch.agentMask[row * slots + c] = c < columns.count && permutation[columns[c]] < n ? 1 : 0 }
+        let first = batch.rows(ofSample: row).lowerBound
         dataset.withFlags { flags in
             for t in 0..<t0 {
                 let step = start + t
@@ -21,7 +23,7 @@ extension TaskBalancedSampler {
         }
         dataset.withObservations { source in
             batch.observations.withUnsafeMutableBufferPointer { target in
-                forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                forEachToken(firstRow: first, start: start, permutation: permutation, columns: columns) { token, step, agent in
                     let out = target.baseAddress! + token * d
                     guard agent < n else {
                         out.update(repeating: 0, count: d)
@@ -38,7 +40,7 @@ extension TaskBalancedSampler {
             dataset.withRewards { rewards in
                 batch.actions.withUnsafeMutableBufferPointer { actionsOut in
                     batch.rewards.withUnsafeMutableBufferPointer { rewardsOut in
-                        forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                        forEachToken(firstRow: first, start: start, permutation: permutation, columns: columns) { token, step, agent in
                             actionsOut[token] = agent < n ? Int32(actions[step * n + agent]) : 0
                             rewardsOut[token] = agent < n ? rewards[step] : 0
                         }
@@ -48,7 +50,7 @@ extension TaskBalancedSampler {
         }
         dataset.withLegal { legal in
             batch.legal.withUnsafeMutableBufferPointer { target in
-                forEachToken(row: row, start: start, permutation: permutation) { token, step, agent in
+                forEachToken(firstRow: first, start: start, permutation: permutation, columns: columns) { token, step, agent in
                     let out = target.baseAddress! + token * a
                     if agent < n {
                         out.update(from: legal.baseAddress! + (step * n + agent) * a, count: a)
@@ -60,15 +62,16 @@ extension TaskBalancedSampler {
         }
     }
 
-    /// Calls `body(token, step, agent)` for every token of batch row `row`, time-major: for t in
-    /// 0..<T and slot j in 0..<slots, token = (row·T + t)·slots + j, step = `start` + t (on the
-    /// dataset's time axis) and agent = `permutation[j]` (≥ the task's agent count: a padding slot).
+    /// Calls `body(token, step, agent)` for every token of the sample whose rows start at `firstRow`,
+    /// time-major: for t in 0..<T and column c, token = firstRow + t·columns.count + c, step = `start`
+    /// + t (on the dataset's time axis) and agent = `permutation[columns[c]]` (≥ the task's agent
+    /// count: a padding slot).
     @inline(__always)
-    private func forEachToken(row: Int, start: Int, permutation: [Int], _ body: (_ token: Int, _ step: Int, _ agent: Int) -> Void) {
-        let t0 = configuration.timeSteps
-        let slots = agentSlots
-        for t in 0..<t0 {
-            for j in 0..<slots { body((row * t0 + t) * slots + j, start + t, permutation[j]) }
+    private func forEachToken(firstRow: Int, start: Int, permutation: [Int], columns: [Int],
+                              _ body: (_ token: Int, _ step: Int, _ agent: Int) -> Void) {
+        let width = columns.count
+        for t in 0..<configuration.timeSteps {
+            for c in 0..<width { body(firstRow + t * width + c, start + t, permutation[columns[c]]) }
         }
     }
 }

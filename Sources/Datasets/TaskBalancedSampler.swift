@@ -1,6 +1,6 @@
 import TensorCore
 
-/// Fills padded, slot-shuffled `AgentBatch`es with windows of T steps from per-task datasets
+/// Fills slot-shuffled `AgentBatch`es, padded or compact, with windows of T steps from per-task datasets
 /// (spec §1.2, §1.3, §7).
 ///
 /// A window of entry (task τ, index k) at update u starts at a step drawn uniformly from
@@ -8,7 +8,7 @@ import TensorCore
 /// Per token, slot j of a sample holds original agent a = π[j] (π from the shuffle option):
 /// observation row `[onehot_N(a), obs features, zeros]`, the dataset action and legal mask, and the
 /// team reward; a ≥ n_τ is an absent slot: zero row (ID included), action 0, reward 0, all legal,
-/// agent mask 0. `resets[t] = 1` iff the previous stored step ended an episode (terminal or
+/// agent mask 0; a compact batch leaves such slots out. `resets[t] = 1` iff the previous stored step ended an episode (terminal or
 /// truncated, P24), computed on the stored axis: `done[0] = 0` (spec §1.2, P6).
 ///
 /// Properties: a row depends only on (seed, u, its plan entry), never on which other entries are
@@ -102,12 +102,13 @@ public final class TaskBalancedSampler: @unchecked Sendable {
         }
     }
 
-    /// Fills `batch` row k with plan entry `plan.entries[range.lowerBound + k]` (a rank's share).
+    /// Fills `batch` sample k with plan entry `plan.entries[range.lowerBound + k]` (a rank's share).
     public func fill(_ batch: inout AgentBatch, plan: TaskBalancedPlan, range: Range<Int>) {
         fill(&batch, update: plan.update, entries: Array(plan.entries[range]))
     }
 
-    /// Fills `batch` row k with `entries[k]` at `update`; `batch.batchSize` must equal `entries.count`.
+    /// Fills `batch` sample k with `entries[k]` at `update`; `batch.batchSize` must equal `entries.count`.
+    /// With `AgentLayout.compact` sample k keeps only the slots of real agents (see `columns`).
     public func fill(_ batch: inout AgentBatch, update: Int, entries: [PlanEntry]) {
         precondition(
             batch.batchSize == entries.count && batch.timeSteps == configuration.timeSteps
@@ -117,14 +118,29 @@ public final class TaskBalancedSampler: @unchecked Sendable {
         let shared =
             configuration.shuffle == .perSample
             ? nil : slotPermutation(update: update, entry: PlanEntry(task: 0, indexInTask: 0))
-        for (row, entry) in entries.enumerated() {
+        let permutations = entries.map { entry in
             precondition(
                 (0..<datasets.count).contains(entry.task), "plan entry task \(entry.task) outside 0..<\(datasets.count)"
             )
-            let permutation = shared ?? slotPermutation(update: update, entry: entry)
+            return shared ?? slotPermutation(update: update, entry: entry)
+        }
+        let columns = zip(entries, permutations).map { self.columns(task: $0.task, permutation: $1) }
+        batch.setColumns(columns)
+        for (row, entry) in entries.enumerated() {
             fillRow(
                 &batch, row: row, entry: entry, start: windowStart(update: update, entry: entry),
-                permutation: permutation)
+                permutation: permutations[row], columns: columns[row])
+        }
+    }
+
+    /// The padded slots sample rows of `task` keep under `permutation`, ascending: all N slots, or
+    /// (compact) those holding a real agent, π[j] < n_τ.
+    func columns(task: Int, permutation: [Int]) -> [Int] {
+        switch configuration.agentLayout {
+        case .padded: return Array(0..<agentSlots)
+        case .compact:
+            let n = datasets[task].metadata.task.agentCount
+            return (0..<agentSlots).filter { permutation[$0] < n }
         }
     }
 

@@ -54,7 +54,9 @@ public enum RetentionKernel {
     }
 
     /// Shapes: q, k, v, y (L, d) views; `scores` an (L, L) temporary that receives the masked scores
-    /// (entries no query may see are 0; only the lower block staircase is written).
+    /// (entries no query may see are 0; only the lower block staircase is written). BLAS runs the
+    /// products when every view is 64-byte aligned: d and the strides of q, k, v, y and `scores` a
+    /// multiple of 16 floats (see `MatMul`).
     public static func forward(q: Matrix, k: Matrix, v: Matrix, decay: DecayPattern, scores: Matrix, into y: Matrix) {
         let l = q.rows
         var start = 0
@@ -78,25 +80,24 @@ public enum RetentionKernel {
         dq: Matrix, dk: Matrix, dv: Matrix
     ) {
         let l = q.rows
+        // Each block adds its rows' share to rows 0..<end of dV and dK, as one product over whole
+        // score rows: a view starting at column `start` would not be 64-byte aligned for BLAS.
+        dv.zero()
+        dk.zero()
         var start = 0
         for c in 0..<rowBlocks {
             let end = blockEnd(c, tokens: l, agents: decay.agents)
             if end > start {
                 let rows = end - start
-                let dp = scratch.rows(start, rows)
-                MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp.columns(0, end), parallel: false)
+                let dp = scratch.rows(start, rows).columns(0, end)
+                MatMul.product(dy.rows(start, rows), v.rows(0, end), transposeB: true, into: dp, parallel: false)
                 decay.apply(to: dp, firstRow: start)
                 let p = scores.rows(start, rows).columns(0, end)
                 MatMul.product(q.rows(start, rows), k.rows(0, end), transposeB: true, into: p, parallel: false)
                 decay.apply(to: p, firstRow: start)
-                // Earlier blocks wrote rows 0..<start of dV, dK; this block adds to them and writes start..<end.
-                if start > 0 {
-                    MatMul.product(p.columns(0, start), transposeA: true, dy.rows(start, rows), into: dv.rows(0, start), accumulate: true, parallel: false)
-                    MatMul.product(dp.columns(0, start), transposeA: true, q.rows(start, rows), into: dk.rows(0, start), accumulate: true, parallel: false)
-                }
-                MatMul.product(p.columns(start, rows), transposeA: true, dy.rows(start, rows), into: dv.rows(start, rows), parallel: false)
-                MatMul.product(dp.columns(start, rows), transposeA: true, q.rows(start, rows), into: dk.rows(start, rows), parallel: false)
-                MatMul.product(dp.columns(0, end), k.rows(0, end), into: dq.rows(start, rows), parallel: false)
+                MatMul.product(p, transposeA: true, dy.rows(start, rows), into: dv.rows(0, end), accumulate: true, parallel: false)
+                MatMul.product(dp, transposeA: true, q.rows(start, rows), into: dk.rows(0, end), accumulate: true, parallel: false)
+                MatMul.product(dp, k.rows(0, end), into: dq.rows(start, rows), parallel: false)
             }
             start = end
         }

@@ -27,9 +27,10 @@ extension SableLoss {
         network.logitsGradient.zero()
         network.qGradient.zero()
         let stats = ICQStatistics(maxima: globalMaxima, sums: globalSums, groups: icqGroupCount, tokens: tokens)
-        forEachValidToken(batch) { b, j, row in
+        forEachValidToken(batch) { b, t, j, row in
             let tau = task(of: batch, sample: b)
-            let t = j / batch.agentSlots
+            // The same agent one timestep later: n_b rows on, N token positions on.
+            let next = row + batch.agentCounts[b]
             switch config.kind {
             case .bc:
                 sums[tau * 3 + 1] += policyTerm(row: row, action: Int(batch.actions[row]), weight: 1,
@@ -40,7 +41,6 @@ extension SableLoss {
                 sums[tau * 3 + 1] += policyTerm(row: row, action: Int(batch.actions[row]), weight: w,
                                                  scale: Float(weights[tau * 3 + 1]))
                 if t < batch.timeSteps - 1 {
-                    let next = row + batch.agentSlots
                     let omega = stats.valueWeight(group: g, token: j + batch.agentSlots,
                                                   x: targetValue[next] / config.valueTemperature)
                     let y = tdTarget(batch, sample: b, time: t, row: row, bootstrap: omega * Double(targetValue[next]))
@@ -50,7 +50,7 @@ extension SableLoss {
             case .cql:
                 if t < batch.timeSteps - 1 {
                     let y = tdTarget(batch, sample: b, time: t, row: row,
-                                     bootstrap: Double(targetValue[row + batch.agentSlots]))
+                                     bootstrap: Double(targetValue[next]))
                     sums[tau * 3] += criticTerm(row: row, action: Int(batch.actions[row]), target: y,
                                                 scale: config.criticCoefficient * Float(weights[tau * 3]))
                     sums[tau * 3 + 2] += conservativeTerm(row: row, action: Int(batch.actions[row]),

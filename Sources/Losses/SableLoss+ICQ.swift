@@ -8,7 +8,7 @@ extension SableLoss {
         guard config.kind.usesICQStatistics, let batch else { return [] }
         let l = tokens, g = icqGroupCount
         var out = [Float](repeating: -.infinity, count: 2 * g * l)
-        forEachValidToken(batch) { b, j, row in
+        forEachValidToken(batch) { b, _, j, row in
             let k = group(batch, b) * l + j
             out[k] = max(out[k], targetValue[row] / config.valueTemperature)
             out[g * l + k] = max(out[g * l + k], advantage[row] / config.policyTemperature)
@@ -23,7 +23,7 @@ extension SableLoss {
         let l = tokens, g = icqGroupCount
         precondition(globalMaxima.count == 2 * g * l, "ICQ maxima: \(globalMaxima.count) values, expected \(2 * g * l)")
         var out = [Float](repeating: 0, count: 3 * g * l)
-        forEachValidToken(batch) { b, j, row in
+        forEachValidToken(batch) { b, _, j, row in
             let k = group(batch, b) * l + j
             out[k] += expf(targetValue[row] / config.valueTemperature - globalMaxima[k])
             out[g * l + k] += expf(advantage[row] / config.policyTemperature - globalMaxima[g * l + k])
@@ -36,11 +36,18 @@ extension SableLoss {
         config.icqGrouping == .perTask ? task(of: batch, sample: b) : 0
     }
 
-    /// Visits (sample b, token position j, batch row) of every valid token.
-    func forEachValidToken(_ batch: AgentBatch, _ body: (Int, Int, Int) -> Void) {
-        let l = tokens, n = batch.agentSlots
+    /// Visits every valid token, sample by sample, time-major: sample b, timestep t, padded token
+    /// position j = t·N + slot (the same in a padded and a compact batch, so ICQ groups match) and
+    /// batch row.
+    func forEachValidToken(_ batch: AgentBatch, _ body: (_ b: Int, _ t: Int, _ j: Int, _ row: Int) -> Void) {
+        let n = batch.agentSlots
         for b in 0..<batch.batchSize {
-            for j in 0..<l where isValid(batch, sample: b, agent: j % n) { body(b, j, b * l + j) }
+            let columns = batch.agentCounts[b], first = batch.rows(ofSample: b).lowerBound
+            for t in 0..<batch.timeSteps {
+                for c in 0..<columns where isValid(batch, sample: b, column: c) {
+                    body(b, t, t * n + Int(batch.slots[b * n + c]), first + t * columns + c)
+                }
+            }
         }
     }
 }

@@ -49,8 +49,9 @@ public final class SableLoss: @unchecked Sendable {
     /// ICQ normalisation groups G.
     public var icqGroupCount: Int { config.icqGrouping == .perTask ? config.taskCount : 1 }
 
-    func isValid(_ batch: AgentBatch, sample b: Int, agent i: Int) -> Bool {
-        !config.masksAbsentAgents || batch.agentMask[b * batch.agentSlots + i] != 0
+    /// Whether column c of sample b counts in the loss: a real agent, or any slot without masking.
+    func isValid(_ batch: AgentBatch, sample b: Int, column c: Int) -> Bool {
+        !config.masksAbsentAgents || batch.agentMask[b * batch.agentSlots + c] != 0
     }
 
     func task(of batch: AgentBatch, sample b: Int) -> Int {
@@ -65,7 +66,7 @@ public final class SableLoss: @unchecked Sendable {
         let t = batch.timeSteps
         for b in 0..<batch.batchSize {
             let tau = task(of: batch, sample: b)
-            for i in 0..<batch.agentSlots where isValid(batch, sample: b, agent: i) {
+            for c in 0..<batch.agentCounts[b] where isValid(batch, sample: b, column: c) {
                 counts[tau * 3] += Double(t - 1)
                 counts[tau * 3 + 1] += Double(t)
                 counts[tau * 3 + 2] += Double(t - 1)
@@ -91,7 +92,9 @@ public final class SableLoss: @unchecked Sendable {
     }
 
     /// Step 2a: target forward (losses with a target network) then online forward; keeps what the loss needs.
+    /// Without masking (absent slots count as tokens) the batch must be padded.
     public func forward(batch: AgentBatch, online: ParameterArena, target: ParameterArena?) {
+        precondition(config.masksAbsentAgents || batch.isPadded, "the loss without masking needs a padded batch, got a compact one")
         self.batch = batch
         let a = network.config.actionCount
         if config.kind.usesTargetNetwork {

@@ -1,11 +1,11 @@
 import Kernels
 import TensorCore
 
-/// Multi-scale retention, training form (spec §2.3–§2.5), over B samples of L tokens:
+/// Multi-scale retention, training form (spec §2.3–§2.5), over B samples of L_b = T·n_b tokens:
 /// Y_h = ((Q_h K_hᵀ) ⊙ D_h) V_h; Y_norm = GroupNorm(Y); out = (swish(X_k W_g) ⊙ Y_norm) W_o.
 ///
-/// Shapes: X_k, X_q, X_v, out (B·L, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
-/// Saves Q, K, V, GroupNorm statistics and X_k W_g. The masked scores P (B·H·L² floats, more than
+/// Shapes: X_k, X_q, X_v, out (Σ L_b, E); per-head W_q, W_k, W_v (E, d) packed into (E, E) per call.
+/// Saves Q, K, V, GroupNorm statistics and X_k W_g. The masked scores P (H·Σ L_b² floats, more than
 /// Y itself at small E) are not saved: backward recomputes them, in per-worker (L, L) scratch,
 /// once for Y = P V and once for dV = Pᵀ dY (about 1% more FLOPs at E = 768). Y, Y_norm and the
 /// gated Z live in the shared scratch and are recomputed too.
@@ -14,17 +14,15 @@ struct MultiScaleRetention {
     let heads: Int
     let embedding: Int
     let causal: Bool
-    let tokens: Int
     let q, k, v, gatePre: Matrix
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
 
-    init(slices: RetentionSlices, config: ModelConfig, causal: Bool, maxRows: Int, tokens: Int, workspace: Workspace) {
+    init(slices: RetentionSlices, config: ModelConfig, causal: Bool, maxRows: Int, workspace: Workspace) {
         self.slices = slices
         heads = config.heads
         embedding = config.embedding
         self.causal = causal
-        self.tokens = tokens
         let e = embedding
         q = workspace.matrix(maxRows, e)
         k = workspace.matrix(maxRows, e)
@@ -35,17 +33,17 @@ struct MultiScaleRetention {
         packed = workspace.matrix(e, 3 * e)
     }
 
-    /// Forward over `rows` = B·L rows. `decay(b, h)` gives the decay pattern of sample b, head h.
+    /// Forward over `rows` = Σ L_b rows, the samples of `sequences`.
     /// Uses scratch a, b, c (d and e are left to the caller).
     func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
-                 decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into out: Matrix) {
+                 sequences: SampleSequences, scratch: RetentionScratch, into out: Matrix) {
         let e = embedding
         let y = scratch.c.prefix(rows: rows)
         slices.pack(p, heads: heads, into: packed)
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))
         MatMul.product(xv, packed.columns(2 * e, e), into: v.prefix(rows: rows))
-        retain(rows: rows, decay: decay, scratch: scratch, into: y)
+        retain(sequences, scratch: scratch, into: y)
         MatMul.product(xk, p.matrix(slices.gate), into: gatePre.prefix(rows: rows))
         let yNorm = scratch.a.prefix(rows: rows), z = scratch.b.prefix(rows: rows)
         normalize(y, p: p, into: yNorm)
@@ -58,21 +56,22 @@ struct MultiScaleRetention {
         MatMul.product(z, p.matrix(slices.output), into: out)
     }
 
-    /// Calls `body(b, h, worker, view)` for every sample b and head h of `rows` rows, samples in
+    /// Calls `body(b, h, worker, view)` for every sample b and head h of `sequences`, samples in
     /// parallel on the compute threads; `view(m)` is sample b's rows and head h's columns of m,
     /// `worker` indexes the per-worker (L, L) scratch.
-    private func forEachSampleAndHead(rows: Int, scratch: RetentionScratch,
+    private func forEachSampleAndHead(_ sequences: SampleSequences, scratch: RetentionScratch,
                                       _ body: (_ b: Int, _ h: Int, _ worker: Int, _ view: (Matrix) -> Matrix) -> Void) {
-        let d = embedding / heads, l = tokens
-        Parallel.forEachChunk(rows / l, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
-            for h in 0..<heads { body(b, h, worker) { $0.rows(b * l, l).columns(h * d, d) } }
+        let d = embedding / heads
+        Parallel.forEachChunk(sequences.count, workers: min(Parallel.workerCount, scratch.scores.count)) { b, worker in
+            let (start, count) = sequences.rows(b)
+            for h in 0..<heads { body(b, h, worker) { $0.rows(start, count).columns(h * d, d) } }
         }
     }
 
     /// Y = ((Q Kᵀ) ⊙ D) V per sample and head (single-threaded products on each worker).
-    private func retain(rows: Int, decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, into y: Matrix) {
-        forEachSampleAndHead(rows: rows, scratch: scratch) { b, h, worker, cols in
-            RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+    private func retain(_ sequences: SampleSequences, scratch: RetentionScratch, into y: Matrix) {
+        forEachSampleAndHead(sequences, scratch: scratch) { b, h, worker, cols in
+            RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: sequences.decay(sample: b, head: h),
                                     scores: scratch.scores[worker], into: cols(y))
         }
     }
@@ -86,12 +85,12 @@ struct MultiScaleRetention {
     /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
     /// Uses scratch a, b, c, e for temporaries (d is left to the caller).
     func backward(dOut: Matrix, key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int,
-                  p: ParameterView, g: ParameterView, decay: (Int, Int) -> DecayPattern,
+                  p: ParameterView, g: ParameterView, sequences: SampleSequences,
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
         let e = embedding, d = e / heads
         let y = scratch.e.prefix(rows: rows), yNorm = scratch.c.prefix(rows: rows)
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
-        retain(rows: rows, decay: decay, scratch: scratch, into: y)
+        retain(sequences, scratch: scratch, into: y)
         normalize(y, p: p, into: yNorm)
         MatMul.product(dOut, p.matrix(slices.output), transposeB: true, into: dZ)
         // dG = dZ ⊙ Ynorm ⊙ swish'(G); then Z = swish(G) ⊙ Ynorm over Ynorm, dYnorm = dZ ⊙ swish(G) over dZ.
@@ -116,9 +115,9 @@ struct MultiScaleRetention {
                                  dBias: g.pointer(slices.normBias))
         // Z, Y and dYnorm are consumed: their places take dQ, dK, dV.
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.e.prefix(rows: rows), dV = dZ
-        forEachSampleAndHead(rows: rows, scratch: scratch) { b, h, worker, cols in
+        forEachSampleAndHead(sequences, scratch: scratch) { b, h, worker, cols in
             RetentionKernel.backward(
-                dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: decay(b, h),
+                dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: sequences.decay(sample: b, head: h),
                 scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
                 dq: cols(dQ), dk: cols(dK), dv: cols(dV))
         }
@@ -152,7 +151,8 @@ extension RetentionSlices {
 }
 
 /// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
-/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients.
+/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients, their rows
+/// padded to a multiple of 16 floats so that every row starts 64-byte aligned (BLAS, not the loop).
 struct RetentionScratch {
     let a, b, c, d, e: Matrix
     let scores: [Matrix]
@@ -165,8 +165,10 @@ struct RetentionScratch {
         c = workspace.matrix(maxRows, embedding)
         d = workspace.matrix(maxRows, embedding)
         e = workspace.matrix(maxRows, embedding)
-        scores = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
-        scoreGradients = (0..<Parallel.workerCount).map { _ in workspace.matrix(tokens, tokens) }
+        let stride = AlignedBuffer.paddedCount(tokens)
+        func square() -> Matrix { Matrix(workspace.floats(tokens * stride), rows: tokens, cols: tokens, stride: stride) }
+        scores = (0..<Parallel.workerCount).map { _ in square() }
+        scoreGradients = (0..<Parallel.workerCount).map { _ in square() }
         packed = workspace.matrix(embedding, 3 * embedding)
     }
 }

@@ -65,12 +65,12 @@ struct EncoderBlock {
     let residual2: DeferredMatrix
     let norm2: NormActivation
 
-    init(slices: EncoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, workspace: Workspace) {
+    init(slices: EncoderBlockSlices, config: ModelConfig, maxRows: Int, workspace: Workspace) {
         let e = config.embedding
         self.slices = slices
         preNorm = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         retention = MultiScaleRetention(slices: slices.retention, config: config, causal: false, maxRows: maxRows,
-                                        tokens: tokens, workspace: workspace)
+                                        workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)
@@ -78,12 +78,12 @@ struct EncoderBlock {
         norm2 = NormActivation(maxRows: maxRows, cols: e, workspace: workspace)
     }
 
-    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+    func forward(_ x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, sequences: SampleSequences,
                  scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         let xin = preNorm.forward(x, scale: p.pointer(sharedNorm), into: scratch.d.prefix(rows: rows))
         let s1 = residual1.prefix(rows: rows)
-        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, decay: decay, scratch: scratch, into: s1)
+        retention.forward(key: xin, query: xin, value: xin, rows: rows, p: p, sequences: sequences, scratch: scratch, into: s1)
         s1.add(xin)
         let x1 = norm1.forward(s1, scale: p.pointer(slices.norm1), into: scratch.e.prefix(rows: rows))
         norm2.forward(secondResidual(x1, p: p, scratch: scratch), scale: p.pointer(slices.norm2))
@@ -101,7 +101,7 @@ struct EncoderBlock {
 
     /// Given dOut (overwritten as scratch), writes d(block input) into `dInput` (overwrite).
     func backward(dOut: Matrix, input x: Matrix, sharedNorm: ParameterSlice, p: ParameterView, g: ParameterView,
-                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, spare: Matrix, dInput: Matrix) {
+                  sequences: SampleSequences, scratch: RetentionScratch, spare: Matrix, dInput: Matrix) {
         let rows = x.rows
         let s1 = residual1.prefix(rows: rows)
         let x1 = norm1.recompute(s1, scale: p.pointer(slices.norm1), into: scratch.d.prefix(rows: rows))
@@ -117,7 +117,7 @@ struct EncoderBlock {
                        dScale: g.pointer(slices.norm1), into: dOut, accumulate: false)
         spare.copy(from: dOut)
         let xin = preNorm.recompute(x, scale: p.pointer(sharedNorm), into: dInput)
-        retention.backward(dOut: dOut, key: xin, query: xin, value: xin, rows: rows, p: p, g: g, decay: decay,
+        retention.backward(dOut: dOut, key: xin, query: xin, value: xin, rows: rows, p: p, g: g, sequences: sequences,
                            scratch: scratch, dKey: spare, dQuery: spare, dValue: spare)
         preNorm.backward(spare, input: x, scale: p.pointer(sharedNorm), dScale: g.pointer(sharedNorm),
                          into: dInput, accumulate: false)
@@ -142,15 +142,15 @@ struct DecoderBlock {
     let residual3: DeferredMatrix
     let norm3: NormActivation
 
-    init(slices: DecoderBlockSlices, config: ModelConfig, maxRows: Int, tokens: Int, isLast: Bool, workspace: Workspace) {
+    init(slices: DecoderBlockSlices, config: ModelConfig, maxRows: Int, isLast: Bool, workspace: Workspace) {
         let e = config.embedding
         self.slices = slices
         selfRetention = MultiScaleRetention(slices: slices.selfRetention, config: config, causal: true, maxRows: maxRows,
-                                            tokens: tokens, workspace: workspace)
+                                            workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         crossRetention = MultiScaleRetention(slices: slices.crossRetention, config: config, causal: true, maxRows: maxRows,
-                                             tokens: tokens, workspace: workspace)
+                                             workspace: workspace)
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)
@@ -159,15 +159,15 @@ struct DecoderBlock {
     }
 
     /// Returns the block output: saved, or in scratch d for the last block.
-    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, decay: (Int, Int) -> DecayPattern,
+    func forward(_ x: Matrix, obsRep: Matrix, p: ParameterView, sequences: SampleSequences,
                  scratch: RetentionScratch) -> Matrix {
         let rows = x.rows
         let s = residual1.prefix(rows: rows)
-        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, decay: decay, scratch: scratch, into: s)
+        selfRetention.forward(key: x, query: x, value: x, rows: rows, p: p, sequences: sequences, scratch: scratch, into: s)
         s.add(x)
         let h = norm1.forward(s, scale: p.pointer(slices.norm1), into: scratch.d.prefix(rows: rows))
         let s2 = residual2.prefix(rows: rows)
-        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, decay: decay, scratch: scratch, into: s2)
+        crossRetention.forward(key: h, query: obsRep, value: h, rows: rows, p: p, sequences: sequences, scratch: scratch, into: s2)
         s2.add(obsRep)
         let y = norm2.forward(s2, scale: p.pointer(slices.norm2), into: scratch.e.prefix(rows: rows))
         var s3 = y
@@ -199,7 +199,7 @@ struct DecoderBlock {
     /// Given dOut (overwritten as scratch), writes d(block input) into `dInput` (overwrite) and
     /// accumulates d obs_rep into `dObsRep`.
     func backward(dOut: Matrix, input x: Matrix, obsRep: Matrix, p: ParameterView, g: ParameterView,
-                  decay: (Int, Int) -> DecayPattern, scratch: RetentionScratch, spare: Matrix,
+                  sequences: SampleSequences, scratch: RetentionScratch, spare: Matrix,
                   dObsRep: Matrix, dInput: Matrix) {
         let rows = x.rows
         let (y, s3) = recomputeSecondNorm(rows: rows, p: p, scratch: scratch)
@@ -217,13 +217,13 @@ struct DecoderBlock {
         // h is rebuilt in dInput, which is free until the self-retention's backward.
         let s = residual1.prefix(rows: rows)
         let h = norm1.recompute(s, scale: p.pointer(slices.norm1), into: dInput)
-        crossRetention.backward(dOut: dOut, key: h, query: obsRep, value: h, rows: rows, p: p, g: g, decay: decay,
+        crossRetention.backward(dOut: dOut, key: h, query: obsRep, value: h, rows: rows, p: p, g: g, sequences: sequences,
                                 scratch: scratch, dKey: spare, dQuery: dObsRep, dValue: spare)
         // d s into dOut; d x = d s + MSR_self back
         norm1.backward(spare, input: s, scale: p.pointer(slices.norm1), dScale: g.pointer(slices.norm1), into: dOut,
                        accumulate: false)
         dInput.copy(from: dOut)
-        selfRetention.backward(dOut: dOut, key: x, query: x, value: x, rows: rows, p: p, g: g, decay: decay,
+        selfRetention.backward(dOut: dOut, key: x, query: x, value: x, rows: rows, p: p, g: g, sequences: sequences,
                                scratch: scratch, dKey: dInput, dQuery: dInput, dValue: dInput)
     }
 }

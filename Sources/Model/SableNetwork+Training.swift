@@ -3,13 +3,16 @@ import Kernels
 import TensorCore
 
 extension SableNetwork {
-    /// Training-form forward pass over `batch` (spec §2.6–§2.7) with `parameters`.
+    /// Training-form forward pass over `batch` (spec §2.6–§2.7) with `parameters`, padded or
+    /// compact; `padding_mode = naive` needs a padded batch (absent tokens take part there).
     public func forward(parameters: ParameterArena, batch: AgentBatch) {
         let c = config
         precondition(batch.timeSteps == timeSteps && batch.agentSlots == agentSlots && batch.batchSize <= maxBatch
                      && batch.inputSize == c.inputSize && batch.actionCount == c.actionCount,
                      "batch (B \(batch.batchSize), T \(batch.timeSteps), N \(batch.agentSlots), D_o \(batch.inputSize), A \(batch.actionCount)) does not fit network (max B \(maxBatch), T \(timeSteps), N \(agentSlots), D_o \(c.inputSize), A \(c.actionCount))")
+        precondition(c.paddingMode == .inert || batch.isPadded, "padding_mode naive needs a padded batch, got a compact one")
         batchSize = batch.batchSize
+        rowCount = batch.rowCount
         loadInputs(batch)
         let rows = rowCount
         ParameterView.with(parameters) { p in
@@ -18,8 +21,8 @@ extension SableNetwork {
             let act = decoderInputActivation(rows: rows, p: p)
             decoderNorm.forward(act, scale: p.pointer(layout.decoderNorm))
             x = decoderNorm.output.prefix(rows: rows)
-            let decay = decayPattern(causal: true)
-            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, decay: decay, scratch: scratch) }
+            let causal = sequences(causal: true)
+            for block in decoderBlocks { x = block.forward(x, obsRep: rep, p: p, sequences: causal, scratch: scratch) }
             policyHead.forward(x, p: p, scratch: scratch, into: logits)
             maskIllegal(logits)
             if let qHead {
@@ -35,8 +38,8 @@ extension SableNetwork {
         MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: pre)
         Activations.gelu(pre, into: obsAct.prefix(rows: rows))
         var x = obsAct.prefix(rows: rows)
-        let decay = decayPattern(causal: false)
-        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, decay: decay, scratch: scratch) }
+        let full = sequences(causal: false)
+        for block in encoderBlocks { x = block.forward(x, sharedNorm: layout.encoderNorm, p: p, sequences: full, scratch: scratch) }
         return x
     }
 
@@ -79,10 +82,10 @@ extension SableNetwork {
         return dot / sum
     }
 
-    /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks and the
-    /// per-sample first-visible timesteps of the decay (§2.5).
+    /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks, the sample
+    /// row spans and the per-sample first-visible timesteps of the decay (§2.5).
     private func loadInputs(_ batch: AgentBatch) {
-        let c = config, rows = rowCount, a = c.actionCount, n = agentSlots, t = timeSteps
+        let c = config, rows = rowCount, a = c.actionCount, slots = agentSlots, t = timeSteps
         batch.observations.withUnsafeBufferPointer { src in
             observations.pointer.update(from: src.baseAddress!, count: rows * c.inputSize)
         }
@@ -90,16 +93,19 @@ extension SableNetwork {
         let u = actionTokens.prefix(rows: rows)
         u.zero()
         for b in 0..<batchSize {
+            let n = batch.agentCounts[b], start = batch.rows(ofSample: b).lowerBound
+            sampleRowStarts[b] = Int32(start)
+            sampleAgents[b] = Int32(n)
             var first: Int32 = 0
             for s in 0..<t {
                 if s > 0 && batch.resets[b * t + s] != 0 { first = Int32(s) }
                 firstVisible[b * t + s] = first
                 var previous = -1
                 for i in 0..<n {
-                    let row = (b * t + s) * n + i
+                    let row = start + s * n + i
                     switch c.paddingMode {
                     case .inert:
-                        guard batch.agentMask[b * n + i] != 0 else { continue }
+                        guard batch.agentMask[b * slots + i] != 0 else { continue }
                         if previous < 0 { u[row, 0] = 1 } else { u[row, 1 + Int(batch.actions[row - i + previous])] = 1 }
                         previous = i
                     case .naive:
@@ -108,6 +114,7 @@ extension SableNetwork {
                 }
             }
         }
+        sampleRowStarts[batchSize] = Int32(rows)
     }
 
     /// Accumulates into `gradients` the gradient for `logitsGradient` and `qGradient` (written by
@@ -134,10 +141,10 @@ extension SableNetwork {
                 let rep = obsRep
                 let dRep = dObsRep.prefix(rows: rows)
                 dRep.zero()
-                let causal = decayPattern(causal: true)
+                let causal = sequences(causal: true)
                 for (index, block) in decoderBlocks.enumerated().reversed() {
                     let input = index == 0 ? decoderNorm.output.prefix(rows: rows) : decoderBlocks[index - 1].norm3.output.prefix(rows: rows)
-                    block.backward(dOut: cur, input: input, obsRep: rep, p: p, g: g, decay: causal, scratch: scratch,
+                    block.backward(dOut: cur, input: input, obsRep: rep, p: p, g: g, sequences: causal, scratch: scratch,
                                    spare: spare, dObsRep: dRep, dInput: other)
                     swap(&cur, &other)
                 }
@@ -149,10 +156,10 @@ extension SableNetwork {
                                accumulate: true)
                 cur = dRep
                 other = gradA.prefix(rows: rows)
-                let full = decayPattern(causal: false)
+                let full = sequences(causal: false)
                 for (index, block) in encoderBlocks.enumerated().reversed() {
                     let input = index == 0 ? obsAct.prefix(rows: rows) : encoderBlocks[index - 1].norm2.output.prefix(rows: rows)
-                    block.backward(dOut: cur, input: input, sharedNorm: layout.encoderNorm, p: p, g: g, decay: full,
+                    block.backward(dOut: cur, input: input, sharedNorm: layout.encoderNorm, p: p, g: g, sequences: full,
                                    scratch: scratch, spare: spare, dInput: other)
                     swap(&cur, &other)
                 }

@@ -1,7 +1,9 @@
 import Kernels
 import TensorCore
 
-/// The Sable encoder–decoder in training form (spec §2), batched over B samples of L = T·N tokens.
+/// The Sable encoder–decoder in training form (spec §2), batched over B samples; sample b has
+/// T·n_b tokens (n_b = N in a padded batch, the real agent count in a compact one, spec §7.1), so
+/// every row-wise product sees only the batch's rows and retention only each sample's own tokens.
 ///
 /// `forward` runs the whole window as one chunk (zero initial state, decay with episode resets,
 /// §2.5), keeping what backward needs in a workspace sized once for `maxBatch` (retention scores
@@ -10,13 +12,14 @@ import TensorCore
 /// accumulates into a gradient arena the gradient for the output gradients written into
 /// `logitsGradient` / `qGradient` by a loss.
 ///
-/// Shapes (R = B·T·N rows): `logits` (R, A), illegal entries −3.4028235e38; `qValues` (R, A),
+/// Shapes (R = T·Σ n_b rows, ordered as the batch's): `logits` (R, A), illegal entries −3.4028235e38; `qValues` (R, A),
 /// the scalar (K = 1) or expected HL-Gauss Q, illegal entries −3.4028235e38; `qLogits` (R, A·K)
 /// the raw Q head output; `obsRep` (R, E).
 public final class SableNetwork: @unchecked Sendable {
     public let layout: SableLayout
     public let maxBatch: Int
     public let timeSteps: Int
+    /// N: the most tokens per timestep of a sample (workspaces are sized for B·T·N rows).
     public let agentSlots: Int
     /// HL-Gauss bin centres (K values) used to read expected Q; empty for scalar Q.
     public let binCenters: [Float]
@@ -40,6 +43,10 @@ public final class SableNetwork: @unchecked Sendable {
     let dLogits: Matrix
     let dQLogits: Matrix
     let firstVisible: UnsafeMutablePointer<Int32>
+    let sampleRowStarts: UnsafeMutablePointer<Int32>
+    let sampleAgents: UnsafeMutablePointer<Int32>
+    /// Rows of the last forward (T·Σ n_b).
+    public internal(set) var rowCount = 0
     let decayPowers: UnsafeMutablePointer<Float>
     let scratch: RetentionScratch
     let gradA, gradB, dObsRep: Matrix
@@ -71,11 +78,11 @@ public final class SableNetwork: @unchecked Sendable {
         obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
         obsAct = ws.matrix(rows, e)
         encoderBlocks = layout.encoderBlocks.map {
-            EncoderBlock(slices: $0, config: c, maxRows: rows, tokens: tokens, workspace: ws)
+            EncoderBlock(slices: $0, config: c, maxRows: rows, workspace: ws)
         }
         decoderNorm = NormActivation(maxRows: rows, cols: e, workspace: ws)
         decoderBlocks = layout.decoderBlocks.enumerated().map { index, slices in
-            DecoderBlock(slices: slices, config: c, maxRows: rows, tokens: tokens,
+            DecoderBlock(slices: slices, config: c, maxRows: rows,
                          isLast: index == layout.decoderBlocks.count - 1, workspace: ws)
         }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: rows, embedding: e, workspace: ws)
@@ -87,6 +94,8 @@ public final class SableNetwork: @unchecked Sendable {
         dLogits = ws.matrix(rows, c.actionCount)
         dQLogits = ws.matrix(rows, c.qWidth)
         firstVisible = ws.integers(maxBatch * timeSteps)
+        sampleRowStarts = ws.integers(maxBatch + 1)
+        sampleAgents = ws.integers(maxBatch)
         decayPowers = ws.floats(c.heads * timeSteps)
         scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: tokens, workspace: ws)
         gradA = ws.matrix(rows, e)
@@ -101,9 +110,6 @@ public final class SableNetwork: @unchecked Sendable {
     }
 
     public var config: ModelConfig { layout.config }
-    /// Rows of the last forward (B·T·N).
-    public var rowCount: Int { batchSize * timeSteps * agentSlots }
-
     public var logits: Matrix { logitsStore.prefix(rows: rowCount) }
     public var qValues: Matrix { qValuesStore.prefix(rows: rowCount) }
     public var qLogits: Matrix { qLogitsStore.prefix(rows: rowCount) }
@@ -119,9 +125,9 @@ public final class SableNetwork: @unchecked Sendable {
     /// 1 where action a of row r is legal (R·A bytes) for the last forward.
     public func isLegal(row: Int, action: Int) -> Bool { legalMask[row * config.actionCount + action] != 0 }
 
-    func decayPattern(causal: Bool) -> (Int, Int) -> DecayPattern {
-        let powers = UnsafePointer(decayPowers), first = UnsafePointer(firstVisible)
-        let t = timeSteps, n = agentSlots
-        return { b, h in DecayPattern(powers: powers + h * t, firstVisible: first + b * t, agents: n, causal: causal) }
+    /// The last forward's samples, with the encoder's (full) or the decoder's (causal) decay.
+    func sequences(causal: Bool) -> SampleSequences {
+        SampleSequences(count: batchSize, timeSteps: timeSteps, rowStarts: sampleRowStarts, agents: sampleAgents,
+                        firstVisible: firstVisible, powers: decayPowers, causal: causal)
     }
 }

@@ -68,6 +68,10 @@ public struct TrainConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// The batches the trainer builds: compact (real agents only) under masking, where absent slots
+    /// are inert (spec §7.1); padded without it, where they take part in retention and the losses.
+    public var agentLayout: AgentLayout { loss.masksAbsentAgents ? .compact : .padded }
+
     /// Every setting, in the order they are printed and saved.
     public static let settings: [TrainSetting] = [
         .choice("env", \.env, "Environment.", resumable: false),

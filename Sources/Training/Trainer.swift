@@ -70,7 +70,7 @@ public final class Trainer {
 
         let sampler = try TaskBalancedSampler(datasets: datasets, configuration: SamplerConfiguration(
             timeSteps: config.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
-            shuffle: config.shufflesAgents ? .perUpdate : .off, seed: UInt64(config.seed)))
+            shuffle: config.shufflesAgents ? .perUpdate : .off, agentLayout: config.agentLayout, seed: UInt64(config.seed)))
         // Sized for the most windows this process's rank(s) can draw, not the whole batch.
         let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
         let ranks = rankCount, costs = tasks.costs, batch = config.batch, balanced = config.batching == .balanced

@@ -144,15 +144,15 @@ public final class UpdateEngine {
         let m = loss.config.taskCount
         var largest = [Double](repeating: 0, count: 2 * m)
         for batch in batches.values {
-            let perSample = batch.timeSteps * batch.agentSlots
             batch.observations.withUnsafeBufferPointer { x in
                 for b in 0..<batch.batchSize {
                     let task = Int(batch.taskIndex[b])
-                    for k in (b * perSample * batch.inputSize)..<((b + 1) * perSample * batch.inputSize) {
+                    let rows = batch.rows(ofSample: b)
+                    for k in (rows.lowerBound * batch.inputSize)..<(rows.upperBound * batch.inputSize) {
                         let v = Double(abs(x[k]))
                         if !(v <= largest[task]) { largest[task] = v }  // NaN wins
                     }
-                    for r in (b * perSample)..<((b + 1) * perSample) {
+                    for r in rows {
                         let v = Double(abs(batch.rewards[r]))
                         if !(v <= largest[m + task]) { largest[m + task] = v }
                     }

@@ -1,5 +1,6 @@
 import BinaryFormat
 import Datasets
+import Environments
 import Foundation
 import Glibc
 import Testing
@@ -113,7 +114,7 @@ private func exercise(_ file: DatasetFile) throws {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let s = try Specimen(directory: dir)
     let path = dir + "/fuzz.mtds"
-    var rng = SeededGenerator(state: 2024)
+    var rng = SplitMixGenerator(seed: 2024)
     let kinds = 5, trials = 10_000
     var opened = [Int](repeating: 0, count: kinds)
     var refused = [Int](repeating: 0, count: kinds)

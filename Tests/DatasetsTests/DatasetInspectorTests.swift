@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 @Test func inspectListsTasksEpisodesAndStageReturns() throws {
     let dir = try temporaryDirectory()

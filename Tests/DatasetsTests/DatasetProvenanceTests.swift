@@ -2,6 +2,7 @@ import BinaryFormat
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 /// Every dataset says which behaviour made it (format version 2); version-1 files still open, as the oracle's.
 @Suite struct DatasetProvenanceTests {

@@ -2,6 +2,7 @@ import BinaryFormat
 import Datasets
 import Foundation
 import Testing
+import TestSupport
 
 @Test func writtenDatasetReadsBackEqual() throws {
     let dir = try temporaryDirectory()

@@ -2,10 +2,11 @@ import Datasets
 import Foundation
 import TensorCore
 import Testing
+import TestSupport
 
 /// Two tasks of different shapes: 3 agents × 5 features and 2 agents × 4 features, A = 4.
-private func twoTaskSampler(_ directory: String, shuffle: AgentShuffle, timeSteps: Int = 6, agentSlots: Int? = nil)
-    throws -> TaskBalancedSampler
+private func twoTaskSampler(_ directory: String, shuffle: AgentShuffle, timeSteps: Int = 6, agentSlots: Int? = nil,
+                            agentLayout: AgentLayout = .padded) throws -> TaskBalancedSampler
 {
     let big = try writeAndOpen(syntheticContents(id: "big", agents: 3, features: 5, seed: 11), in: directory)
     let small = try writeAndOpen(
@@ -13,7 +14,8 @@ private func twoTaskSampler(_ directory: String, shuffle: AgentShuffle, timeStep
         in: directory)
     return try TaskBalancedSampler(
         datasets: [big, small],
-        configuration: SamplerConfiguration(timeSteps: timeSteps, agentSlots: agentSlots, shuffle: shuffle, seed: 99))
+        configuration: SamplerConfiguration(
+            timeSteps: timeSteps, agentSlots: agentSlots, shuffle: shuffle, agentLayout: agentLayout, seed: 99))
 }
 
 /// For every sample, token and slot: the slot's ID one-hot names an agent a; then the features,
@@ -108,6 +110,42 @@ func slotsMoveTogetherAndPaddingIsMasked(shuffle: AgentShuffle) throws {
     #expect(
         shuffle == .off ? distinctMaps.count == 1 : distinctMaps.count > 3,
         "\(shuffle): \(distinctMaps.count) distinct permutations")
+}
+
+/// Spec §7.1: a compact batch holds the padded batch's real-agent columns, in the padded (shuffled)
+/// order, sample after sample; absent slots are left out, nothing else changes.
+@Test(arguments: AgentShuffle.allCases)
+func compactBatchIsThePaddedBatchWithoutAbsentSlots(shuffle: AgentShuffle) throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let padded = try twoTaskSampler(dir, shuffle: shuffle, agentSlots: 5)
+    let compact = try twoTaskSampler(dir, shuffle: shuffle, agentSlots: 5, agentLayout: .compact)
+    let (t, n, d, a) = (6, 5, padded.inputSize, padded.actionCount)
+    for update in 0..<4 {
+        let plan = padded.plan(mode: .balanced, update: update, batchSize: 7)
+        var p = padded.makeBatch(batchSize: 7), c = compact.makeBatch(batchSize: 7)
+        padded.fill(&p, plan: plan, range: 0..<7)
+        compact.fill(&c, plan: plan, range: 0..<7)
+        #expect(p.isPadded && p.rowCount == 7 * t * n)
+        let agents = plan.entries.map { padded.datasets[$0.task].metadata.task.agentCount }
+        #expect(c.agentCounts == agents && c.rowCount == t * agents.reduce(0, +), "update \(update)")
+        let (po, co) = (p.observations.toArray(), c.observations.toArray())
+        for b in 0..<7 {
+            let real = (0..<n).filter { p.agentMask[b * n + $0] != 0 }
+            let slots = (0..<agents[b]).map { Int(c.slots[b * n + $0]) }
+            #expect(slots == real, "update \(update) sample \(b): compact columns are the real slots in order")
+            #expect((0..<n).map { c.agentMask[b * n + $0] } == (0..<n).map { $0 < agents[b] ? Float(1) : 0 })
+            #expect(c.resets[(b * t)..<((b + 1) * t)] == p.resets[(b * t)..<((b + 1) * t)] && c.taskIndex[b] == p.taskIndex[b])
+            for step in 0..<t {
+                for (column, slot) in slots.enumerated() {
+                    let cr = c.rows(ofSample: b).lowerBound + step * agents[b] + column, pr = (b * t + step) * n + slot
+                    #expect(co[(cr * d)..<((cr + 1) * d)] == po[(pr * d)..<((pr + 1) * d)], "update \(update) sample \(b) t \(step)")
+                    #expect(c.actions[cr] == p.actions[pr] && c.rewards[cr] == p.rewards[pr])
+                    #expect(c.legal[(cr * a)..<((cr + 1) * a)] == p.legal[(pr * a)..<((pr + 1) * a)])
+                }
+            }
+        }
+    }
 }
 
 @Test(arguments: [AgentShuffle.perUpdate, .perSample])

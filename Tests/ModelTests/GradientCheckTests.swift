@@ -3,7 +3,8 @@ import Model
 import TensorCore
 import Testing
 
-/// Whole-model gradient checks (E = 8 with H = 1, and E = 16 with H = 2 and two blocks; 2 agents,
+/// Whole-model gradient checks (E = 8 with H = 1, E = 16 with H = 2 and two blocks, and E = 32 with
+/// H = 2, whose head size d = 16 puts every retention product on BLAS instead of the loop; 2 agents,
 /// 3 timesteps; GroupNorm groups of d/H ≥ 4 values: with 2 values a group normalises to ±1 and
 /// Float32 finite differences become meaningless): for every parameter tensor, the
 /// analytic directional derivative ⟨∇L, v⟩ along a random v supported on that tensor must match
@@ -24,6 +25,8 @@ import Testing
         Case(kind: .oryx, bins: 5, cqlTarget: .max), Case(kind: .cql, bins: 1, cqlTarget: .max),
         Case(kind: .cql, bins: 5, cqlTarget: .sarsa),
         Case(kind: .oryx, bins: 5, cqlTarget: .max, embedding: 16, heads: 2, blocks: 2),
+        Case(kind: .bc, bins: 1, cqlTarget: .max, embedding: 32, heads: 2, blocks: 1),
+        Case(kind: .cql, bins: 1, cqlTarget: .max, embedding: 32, heads: 2, blocks: 1),
     ]
 
     @Test(arguments: cases)

@@ -37,6 +37,15 @@ import Training
         #expect(TrainerFixture.relativeDifference(single, distributed) <= 1e-5, "\(algo)")
     }
 
+    @Test("the no-masking ablation (padded batches, absent slots leak into retention) changes the gradient and is rank-count invariant")
+    func paddedAblationIsRankInvariant() throws {
+        let masked = try dumpGradient(ranks: 1)
+        let single = try dumpGradient(ranks: 1, extra: ["--masking", "off"])
+        let distributed = try dumpGradient(ranks: 3, extra: ["--masking", "off"])
+        #expect(TrainerFixture.relativeDifference(masked, single) > 1e-3, "absent slots must take part without masking")
+        #expect(TrainerFixture.relativeDifference(single, distributed) <= 1e-5, "--masking off")
+    }
+
     @Test("the plain masked mean is not Eq. 1: changing the reduction changes the gradient")
     func gradientDependsOnTaskBalancing() throws {
         // Proportional batching draws another minibatch: a sanity check that the dump reflects the plan.
