@@ -35,10 +35,13 @@ public struct SamplerConfiguration: Sendable, Equatable {
     public var agentLayout: AgentLayout
     /// Root of every random stream the sampler uses (windows, permutations).
     public var seed: UInt64
+    /// Applied to every real agent's observation features (nil: raw observations).
+    public var standardiser: ObservationStandardiser?
 
     public init(
         timeSteps: Int = 20, agentSlots: Int? = nil, featureSize: Int? = nil, usesPadding: Bool = true,
-        shuffle: AgentShuffle = .perUpdate, agentLayout: AgentLayout = .padded, seed: UInt64 = 42
+        shuffle: AgentShuffle = .perUpdate, agentLayout: AgentLayout = .padded, seed: UInt64 = 42,
+        standardiser: ObservationStandardiser? = nil
     ) {
         self.timeSteps = timeSteps
         self.agentSlots = agentSlots
@@ -47,5 +50,6 @@ public struct SamplerConfiguration: Sendable, Equatable {
         self.shuffle = shuffle
         self.agentLayout = agentLayout
         self.seed = seed
+        self.standardiser = standardiser
     }
 }

@@ -12,6 +12,7 @@ extension TaskBalancedSampler {
         let slots = agentSlots
         let d = inputSize
         let a = actionCount
+        let standardiser = configuration.standardiser
         batch.taskIndex[row] = Int32(entry.task)
         for c in 0..<slots { batch.agentMask[row * slots + c] = c < columns.count && permutation[columns[c]] < n ? 1 : 0 }
         let first = batch.rows(ofSample: row).lowerBound
@@ -32,6 +33,7 @@ extension TaskBalancedSampler {
                     out.update(repeating: 0, count: slots)
                     out[agent] = 1
                     (out + slots).update(from: source.baseAddress! + (step * n + agent) * f, count: f)
+                    standardiser?.apply(out + slots, count: f)
                     (out + slots + f).update(repeating: 0, count: d - slots - f)
                 }
             }

@@ -115,7 +115,8 @@ public enum LearnabilityCheck {
         let tasks = evaluation.tasks
         let sampler = try TaskBalancedSampler(datasets: [dataset], configuration: SamplerConfiguration(
             timeSteps: settings.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
-            shuffle: .off, agentLayout: evaluation.config.agentLayout, seed: UInt64(settings.seed)))
+            shuffle: .off, agentLayout: evaluation.config.agentLayout, seed: UInt64(settings.seed),
+            standardiser: evaluation.standardiser))
         let network = SableNetwork(layout: evaluation.layout, maxBatch: settings.batch, timeSteps: settings.chunk,
                                    agentSlots: tasks.agentSlots, binCenters: evaluation.binCenters)
         let loss = SableLoss(network: network, config: LossConfig(kind: .bc))

@@ -1,4 +1,5 @@
 import BinaryFormat
+import Datasets
 import Foundation
 
 /// The files of one training run (`--out RUN_DIR`).
@@ -13,6 +14,8 @@ public struct RunDirectory: Sendable {
 
     public var configFile: String { "\(path)/config.json" }
     public var referenceReturns: String { "\(path)/reference-returns.tsv" }
+    /// The observation standardisation the run trains and acts with (`--standardise on`).
+    public var observationStandardisation: String { "\(path)/\(ObservationStandardiser.fileName)" }
     public var checkpointsDirectory: String { "\(path)/checkpoints" }
     public var latestCheckpoint: String { "\(checkpointsDirectory)/latest.ckpt" }
     public var bestCheckpoint: String { "\(checkpointsDirectory)/best.ckpt" }

@@ -60,6 +60,9 @@ extension RunEvaluation {
                 inputs[row + i] = 1
                 let source = (c * n + i) * features
                 for f in 0..<features { inputs[row + slots + f] = observations[source + f] }
+                if let standardiser {
+                    inputs.withUnsafeMutableBufferPointer { standardiser.apply($0.baseAddress! + row + slots, count: features) }
+                }
             }
         }
     }

@@ -24,10 +24,15 @@ public struct RunEvaluation {
     public let binCenters: [Float]
     /// The run's normalisation: its method (`config.normalise` resolved for its tasks) and references.
     public internal(set) var normaliser: ReturnNormaliser
+    /// The observation standardisation the run trains with (nil with `--standardise off`).
+    public let standardiser: ObservationStandardiser?
 
+    /// - Parameter standardiser: required exactly when `config.standardisesObservations`.
     /// - Throws: `ConfigError` when the HL-Gauss support is still `auto`, task or model errors.
-    public init(config: TrainConfig, references: ReferenceReturnTable) throws {
+    public init(config: TrainConfig, references: ReferenceReturnTable, standardiser: ObservationStandardiser?) throws {
+        precondition((standardiser != nil) == config.standardisesObservations, "standardiser given iff --standardise on")
         self.config = config
+        self.standardiser = standardiser
         tasks = try TrainingTasks(kind: config.env, selection: config.tasks, heldOut: config.heldOut)
         let usesBins = config.value == .hlgauss
         if usesBins && (config.vmin.isNaN || config.vmax.isNaN) {
@@ -39,20 +44,25 @@ public struct RunEvaluation {
             actionCount: tasks.actionCount, qBins: max(1, binCenters.count), decayScaling: 0.5,
             hasQHead: config.loss.kind.usesQHead, paddingMode: config.loss.masksAbsentAgents ? .inert : .naive)
         try modelConfig.validate()
+        if let standardiser, standardiser.featureCount != tasks.featureSize {
+            throw StandardiserFileError.wrongSize(ObservationStandardiser.fileName, found: standardiser.featureCount,
+                                                  expected: tasks.featureSize)
+        }
         layout = SableLayout(config: modelConfig)
         normaliser = ReturnNormaliser(references: references,
                                       method: NormalisationMethod.resolve(config.normalise, tasks: tasks.training + tasks.heldOut))
     }
 
-    /// The evaluation of the run in `run`: its config.json and reference-returns.tsv.
+    /// The evaluation of the run in `run`: its config.json, reference-returns.tsv and (when it
+    /// standardises observations) observation-standardisation.tsv.
     /// - Throws: `RunDirectoryError.missingFile` naming what is absent, or the files' errors.
     public init(run: RunDirectory) throws {
         for file in [run.configFile, run.referenceReturns] where !FileManager.default.fileExists(atPath: file) {
             throw RunDirectoryError.missingFile(file)
         }
-        var config = TrainConfig()
-        try config.load(file: run.configFile)
-        try self.init(config: config, references: try ReferenceReturnTable.read(path: run.referenceReturns))
+        let config = try TrainConfig.saved(file: run.configFile)
+        let standardiser = config.standardisesObservations ? try ObservationStandardiser.read(path: run.observationStandardisation) : nil
+        try self.init(config: config, references: try ReferenceReturnTable.read(path: run.referenceReturns), standardiser: standardiser)
     }
 
     /// The parameters of `checkpoint` (read from `file`) in an arena of this run's layout.

@@ -52,6 +52,9 @@ public struct TrainConfig: Sendable, Equatable {
     public var batching: BatchingMode = .balanced
     /// Shuffle the agent slots of every window each update (spec §7.3).
     public var shufflesAgents = true
+    /// Standardise observation features per environment with the training datasets' statistics
+    /// (the paper's setting; stored in the run as `observation-standardisation.tsv`).
+    public var standardisesObservations = true
     public var logEvery = 20
     public var evalEvery = 500
     public var checkpointEvery = 500
@@ -103,6 +106,8 @@ public struct TrainConfig: Sendable, Equatable {
         .choice("batching", \.batching, "How the batch is shared among tasks."),
         .onOff("agent-shuffle", \.shufflesAgents, "Shuffle agent slots each update."),
         .onOff("masking", \.loss.masksAbsentAgents, "Mask padded agents out of retention and losses."),
+        .onOff("standardise", \.standardisesObservations,
+               "Standardise observations per environment (feature mean and std of the training datasets, kept in the run)."),
         .integer("log-every", \.logEvery, 1...1_000_000, "Updates between progress lines and metric rows.", resumable: true),
         .integer("eval-every", \.evalEvery, 0...100_000_000, "Updates between evaluations (0 = none).", resumable: true),
         .integer("checkpoint-every", \.checkpointEvery, 0...100_000_000, "Updates between checkpoints (0 = only at the end).",
@@ -162,6 +167,16 @@ public struct TrainConfig: Sendable, Equatable {
     /// The first setting a resumed run may not change that differs between `self` and `saved`.
     public func resumeConflict(with saved: TrainConfig) -> String? {
         Self.settings.first { !$0.mayChangeOnResume && $0.value(in: self) != $0.value(in: saved) }?.key
+    }
+
+    /// The settings of a run's saved config.json. A run saved before a setting existed ran without
+    /// it: such settings start from what older versions did (no observation standardisation), not
+    /// from today's default.
+    public static func saved(file path: String) throws -> TrainConfig {
+        var config = TrainConfig()
+        config.standardisesObservations = false
+        try config.load(file: path)
+        return config
     }
 
     /// Applies the settings of a JSON config file (keys as the flags, values strings or numbers).

@@ -53,8 +53,13 @@ public final class Trainer {
         let tasks = try TrainingTasks(kind: settings.env, selection: settings.tasks, heldOut: settings.heldOut)
         let datasets = try tasks.openDatasets(directory: settings.data)
         config = Trainer.resolvingSupport(settings, datasets: datasets)
+        // Fitted on the training datasets at the start; a resumed run reads what it started with.
+        let standardiser: ObservationStandardiser? = !config.standardisesObservations ? nil
+            : resume ? try ObservationStandardiser.read(path: run.observationStandardisation)
+            : ObservationStandardiser.fit(datasets: datasets, featureSize: tasks.featureSize)
         var evaluation = try RunEvaluation(config: config, references: try Trainer.referenceReturns(config: config, tasks: tasks,
-                                                                                                  datasets: datasets))
+                                                                                                  datasets: datasets),
+                                           standardiser: standardiser)
         let measured = try evaluation.measureMissingRandomReturns(communicator: communicator)
         if communicator.rank == 0 && !measured.isEmpty {
             print("measured the random policy's return (the reference table has none) for \(measured.joined(separator: ", "))")
@@ -70,7 +75,8 @@ public final class Trainer {
 
         let sampler = try TaskBalancedSampler(datasets: datasets, configuration: SamplerConfiguration(
             timeSteps: config.chunk, agentSlots: tasks.agentSlots, featureSize: tasks.featureSize, usesPadding: true,
-            shuffle: config.shufflesAgents ? .perUpdate : .off, agentLayout: config.agentLayout, seed: UInt64(config.seed)))
+            shuffle: config.shufflesAgents ? .perUpdate : .off, agentLayout: config.agentLayout, seed: UInt64(config.seed),
+            standardiser: standardiser))
         // Sized for the most windows this process's rank(s) can draw, not the whole batch.
         let shares = simulatedRanks.map { Array(0..<$0) } ?? [communicator.rank]
         let ranks = rankCount, costs = tasks.costs, batch = config.batch, balanced = config.batching == .balanced
@@ -102,6 +108,7 @@ public final class Trainer {
         if communicator.rank == 0 && !isAlreadyFinished {
             if resume { try MetricsLog.truncate(directory: run.url, after: startUpdate) }
             try AtomicFile.write(Array(config.json.utf8), to: run.configFile)
+            try standardiser?.write(path: run.observationStandardisation)
             try evaluation.normaliser.references.write(path: run.referenceReturns)
         }
     }

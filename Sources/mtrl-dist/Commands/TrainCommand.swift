@@ -20,7 +20,7 @@ enum TrainCommand: Command {
     static func run(_ options: ParsedOptions) throws -> Int32 {
         var config = TrainConfig()
         let resumeDirectory = options.string("resume")
-        if let resumeDirectory { try config.load(file: RunDirectory(path: resumeDirectory).configFile) }
+        if let resumeDirectory { config = try TrainConfig.saved(file: RunDirectory(path: resumeDirectory).configFile) }
         if let file = options.string("config") { try config.load(file: file) }
         for setting in TrainConfig.settings where options.isSet(setting.key) { try setting.set(options.string(setting.key)!, in: &config) }
         if let resumeDirectory { config.out = resumeDirectory }
