@@ -173,9 +173,15 @@ public struct TrainConfig: Sendable, Equatable {
     /// it: such settings start from what older versions did (no observation standardisation), not
     /// from today's default.
     public static func saved(file path: String) throws -> TrainConfig {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError.unreadable(path) }
+        return try saved(json: String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    /// The settings a run saved as JSON `text` (config.json, a checkpoint's copy), as `saved(file:)`.
+    public static func saved(json text: String, source: String) throws -> TrainConfig {
         var config = TrainConfig()
         config.standardisesObservations = false
-        try config.load(file: path)
+        try config.loadJSON(text: text, source: source)
         return config
     }
 

@@ -37,8 +37,7 @@ extension Trainer {
         guard checkpoint.parameters.count == count, checkpoint.firstMoment.count == count, checkpoint.secondMoment.count == count,
               checkpoint.target.count == (engine.target == nil ? 0 : count)
         else { throw CheckpointError.layoutMismatch(run.latestCheckpoint, expected: count, found: checkpoint.parameters.count) }
-        var saved = TrainConfig()
-        try saved.loadJSON(text: checkpoint.configJSON, source: run.latestCheckpoint)
+        let saved = try TrainConfig.saved(json: checkpoint.configJSON, source: run.latestCheckpoint)
         if let key = config.resumeConflict(with: saved) { throw RunDirectoryError.configMismatch(run.path, key) }
         engine.online.buffer.copy(from: checkpoint.parameters)
         engine.target?.buffer.copy(from: checkpoint.target)

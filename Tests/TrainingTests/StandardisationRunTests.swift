@@ -41,10 +41,17 @@ import Training
         #expect(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
         let directoryOfRun = RunDirectory(path: run)
         #expect(!FileManager.default.fileExists(atPath: directoryOfRun.observationStandardisation))
+        // Remove the key from config.json and from the checkpoint's copy, as an older version wrote them.
+        func withoutKey(_ json: String) -> String {
+            json.split(separator: "\n").filter { !$0.contains("\"standardise\"") }.joined(separator: "\n") + "\n"
+        }
         let config = try String(contentsOfFile: directoryOfRun.configFile, encoding: .utf8)
-        let legacy = config.split(separator: "\n").filter { !$0.contains("\"standardise\"") }.joined(separator: "\n") + "\n"
-        #expect(legacy != config)
-        try legacy.write(toFile: directoryOfRun.configFile, atomically: true, encoding: .utf8)
+        #expect(withoutKey(config) != config)
+        try withoutKey(config).write(toFile: directoryOfRun.configFile, atomically: true, encoding: .utf8)
+        var checkpoint = try Checkpoint.read(from: directoryOfRun.latestCheckpoint)
+        #expect(withoutKey(checkpoint.configJSON) != checkpoint.configJSON)
+        checkpoint.configJSON = withoutKey(checkpoint.configJSON)
+        try checkpoint.write(to: directoryOfRun.latestCheckpoint)
         #expect(try TrainConfig.saved(file: directoryOfRun.configFile).standardisesObservations == false)
         let evaluated = try evaluate(run)
         #expect(evaluated.exitStatus == 0, "\(evaluated.combinedOutput)")
