@@ -25,12 +25,12 @@ slurm_dir=$(cd "$(dirname "$0")" && pwd)
 source "$slurm_dir/../lib/experiment-command.sh"
 # The array picks the cells, and only the prepare job collects.
 unset CELL PREPARE_ONLY
+experiment_command
 if [[ -z ${MTRL_DIST:-} ]]; then
     MTRL_DIST=$PWD/.build/release/mtrl-dist
     [[ -x $MTRL_DIST ]] || MTRL_DIST=$(command -v mtrl-dist) ||
         { echo "error: no mtrl-dist: build it (swift build -c release) or set MTRL_DIST" >&2; exit 2; }
 fi
-experiment_command
 # The jobs get the same binary and folder (sbatch passes the environment on).
 export MTRL_DIST EXP_DIR
 

@@ -113,7 +113,7 @@ enum ExperimentRunCommand: Command {
         }
         if preparation == .grid {
             try directory.adopt(experiment)
-            print("recorded \(runner.cells.count) runs in \(directory.specFile)")
+            print("recorded the grid, \(runner.cells.count) run(s), in \(directory.specFile)")
             return 0
         }
         // Every rank checks the recorded grid before any writes it, so a mismatch stops them all alike.
