@@ -1,6 +1,6 @@
 import Testing
 
-/// The real cluster tests (issue #8): a one-node Slurm started here, two test hosts
+/// The real cluster tests (issues #8, #16): a one-node Slurm started here, two test hosts
 /// as network namespaces, the PBS scripts under a simulated PBS. They need root and
 /// minutes; without the privilege they report themselves skipped, never passed.
 /// One at a time: they share the machine's 2 cores.
@@ -8,6 +8,10 @@ import Testing
 struct ClusterScriptTests {
     @Test func slurmRunsTrainingEvaluationAndRequeuedTrainingToCompletion() throws {
         try ClusterScript(name: "slurm-one-node.sh", timeLimitSeconds: 1200).runAndReport()
+    }
+
+    @Test func slurmRunsAnExperimentAsAJobArrayAndRequeuesAWholeGridJob() throws {
+        try ClusterScript(name: "slurm-experiment-array.sh", timeLimitSeconds: 600).runAndReport()
     }
 
     @Test func twoNamespaceHostsOverTCPEndWithTheOneHostParameters() throws {

@@ -190,6 +190,32 @@ import TestSupport
         let badCell = try experiment(arguments + ["--cell", "7"])
         #expect(badCell.exitStatus == 2, "\(badCell.combinedOutput)")
     }
+
+    /// `--prepare-only grid` records the grid and nothing else (a job array is sized from it);
+    /// `--prepare-only data` also collects the datasets; neither trains a run.
+    @Test func prepareOnlyRecordsTheGridThenCollectsTheDataAndTrainsNothing() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-prepare")
+        let out = directory.file("prepared").path, data = directory.file("data").path
+        let arguments = ["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "1", "--algos", "bc,oryx", "--data", data,
+                         "--out", out]
+        let grid = try experiment(arguments + ["--prepare-only", "grid"])
+        #expect(grid.exitStatus == 0, "\(grid.combinedOutput)")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/experiment.json"))
+        #expect(!FileManager.default.fileExists(atPath: data), "grid collects nothing")
+        #expect(try experiment(["status", "table1", "--out", out, "--count"]).standardOutput == "2\n")
+
+        let collected = try experiment(["run", "table1", "--out", out, "--prepare-only", "data"])
+        #expect(collected.exitStatus == 0, "\(collected.combinedOutput)")
+        #expect(FileManager.default.fileExists(atPath: "\(data)/lbf/collection.json"), "\(collected.combinedOutput)")
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/runs"), "nothing trained: \(collected.combinedOutput)")
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("0 done, 0 running, 0 interrupted, 2 left of 2 runs"), "\(status.combinedOutput)")
+
+        let withCell = try experiment(["run", "table1", "--out", out, "--prepare-only", "data", "--cell", "0"])
+        #expect(withCell.exitStatus == 2 && withCell.standardError.contains("--prepare-only"), "\(withCell.combinedOutput)")
+        let unknownStage = try experiment(["run", "table1", "--out", out, "--prepare-only", "all"])
+        #expect(unknownStage.exitStatus == 2 && unknownStage.standardError.contains("grid, data"), "\(unknownStage.combinedOutput)")
+    }
 }
 
 struct FixtureError: Error, CustomStringConvertible {

@@ -10,14 +10,21 @@
 #     walltime, the trainer checkpoints and exits 75, the script asks qrerun
 #     for a rerun; the rerun resumes and ends with job 1's parameters;
 #  3. bench-scaling.pbs: a table row for 1 and 2 ranks;
-#  4. evaluate.pbs on job 1's run folder.
+#  4. evaluate.pbs on job 1's run folder;
+#  5. experiment.pbs: PREPARE_ONLY=data collects a smoke table1 grid's datasets
+#     (3 cells: bc, oryx, cql), then array tasks with OpenPBS's PBS_ARRAY_INDEX=2,
+#     Torque's PBS_ARRAYID=0 and 1 each train their cell and no other; all done;
+#  6. experiment.pbs without an array index (the whole grid) and a walltime
+#     ending mid-run: checkpoint, exit 75, qrerun; the rerun resumes the cell
+#     and ends with all its updates.
+# (The array itself, qsub -t/-J and its dependencies, needs a PBS server.)
 # Exit 0 pass, 1 fail, 77 skip.
 
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/training.sh"
 
 cluster_dir=$(cd "$(dirname "$0")/.." && pwd)
-for script in "$cluster_dir"/pbs/*.pbs "$cluster_dir"/slurm/*.sbatch "$cluster_dir"/slurm/*.sh; do
+for script in "$cluster_dir"/pbs/*.pbs "$cluster_dir"/slurm/*.sbatch "$cluster_dir"/slurm/*.sh "$cluster_dir"/lib/*.sh; do
     bash -n "$script" || fail "$script has a bash syntax error"
 done
 
@@ -87,4 +94,44 @@ log "bench-scaling.pbs printed its table"
 status=$(pbs_job evaluate evaluate.pbs RUN_DIR="$scratch/run-plain" EPISODES=16)
 [[ $status == 0 ]] || fail "evaluate.pbs exited $status: $(tail -n 30 "$scratch/evaluate.out")"
 log "evaluate.pbs completed"
-pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep and evaluate.pbs run (simulated PBS)"
+
+exp=$scratch/table1
+experiment_settings=(EXPERIMENT=table1 EXP_DIR="$exp" ENV_NAME=lbf SCALE=smoke SEEDS=1 ALGOS=bc,oryx,cql RANKS_PER_NODE=1)
+status=$(pbs_job prepare experiment.pbs "${experiment_settings[@]}" PREPARE_ONLY=data)
+[[ $status == 0 ]] || fail "experiment.pbs PREPARE_ONLY=data exited $status: $(tail -n 30 "$scratch/prepare.out")"
+[[ -s $exp/data/lbf/collection.json && ! -e $exp/runs ]] ||
+    fail "experiment.pbs PREPARE_ONLY=data did not collect the datasets alone: $(tail -n 30 "$scratch/prepare.out")"
+# One after the other, in an order where a task that ignored its index would train another cell too.
+for task in "2 PBS_ARRAY_INDEX" "0 PBS_ARRAYID" "1 PBS_ARRAYID"; do
+    index=${task% *} variable=${task#* }
+    status=$(pbs_job "cell$index" experiment.pbs "${experiment_settings[@]}" "$variable=$index")
+    [[ $status == 0 ]] || fail "experiment.pbs with $variable=$index exited $status: $(tail -n 30 "$scratch/cell$index.out")"
+    started=$(sed -n 's/.*\] run \([0-9]*\/[0-9]*\) \([^:]*\): starting.*/\1 \2/p' "$scratch/cell$index.out")
+    [[ $started == "$((index + 1))/3 "* && $(wc -l <<<"$started") == 1 ]] ||
+        fail "experiment.pbs with $variable=$index did not train cell $index alone (started: '$started'): $(tail -n 30 "$scratch/cell$index.out")"
+    [[ -s $exp/runs/${started#* }/final.json ]] || fail "cell $index (${started#* }) has no final.json"
+done
+experiment_status=$("$MTRL_DIST" experiment status table1 --out "$exp")
+grep -q '3 done, 0 running, 0 interrupted, 0 left of 3 runs' <<<"$experiment_status" ||
+    fail "experiment status after the array tasks: $experiment_status"
+log "experiment.pbs: a prepare job and three array tasks (PBS_ARRAYID, PBS_ARRAY_INDEX) trained the grid"
+
+# The whole grid in one job, one cell long enough that the walltime timer (3 s) lands mid-run.
+whole=$scratch/whole
+rm -f "$scratch/qrerun.calls"
+status=$(pbs_job whole experiment.pbs EXPERIMENT=table1 EXP_DIR="$whole" ENV_NAME=lbf SCALE=smoke SEEDS=1 ALGOS=oryx \
+    DATA_DIR="$exp/data" SETTINGS=steps=600,checkpoint-every=10,eval-every=600 CHECKPOINT_MARGIN=1 PBS_WALLTIME=4)
+grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/whole.out" ||
+    fail "the walltime timer did not fire in experiment.pbs: $(tail -n 30 "$scratch/whole.out")"
+[[ $status == 0 && $(cat "$scratch/qrerun.calls" 2>/dev/null) == whole.sim ]] ||
+    fail "experiment.pbs exited $status and did not call qrerun whole.sim after the walltime signal: $(tail -n 30 "$scratch/whole.out")"
+cell=$whole/runs/lbf/oryx/mt/seed0
+[[ -e $cell/checkpoints/latest.ckpt && ! -e $cell/final.json ]] || fail "no checkpoint (or a finished run) after the walltime signal"
+status=$(pbs_job whole-rerun experiment.pbs EXPERIMENT=table1 EXP_DIR="$whole")
+[[ $status == 0 ]] || fail "the experiment.pbs rerun exited $status: $(tail -n 30 "$scratch/whole-rerun.out")"
+grep -q 'lbf/oryx/mt/seed0: resuming from its checkpoint' "$scratch/whole-rerun.out" ||
+    fail "the experiment.pbs rerun did not resume the cell: $(tail -n 30 "$scratch/whole-rerun.out")"
+updates=$(json_field "$cell/final.json" updates)
+[[ $updates == 600 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 600"
+log "experiment.pbs: walltime signal -> checkpoint, qrerun, the rerun resumed the cell to the end"
+pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep, evaluate.pbs, experiment.pbs array tasks and a walltime-signalled, resumed experiment.pbs run (simulated PBS)"

@@ -80,9 +80,15 @@ enum ExperimentRunCommand: Command {
                 + "from the grid (default: all ranks, one run at a time)."),
             .value("cell", "LIST", "Only these runs (indices from `experiment status`), e.g. a job-array task's index."),
             .value("blas-threads", "K", "Compute threads per rank."),
+            .value("prepare-only", "STAGE", "Train nothing: `grid` only records the grid in EXP_DIR/experiment.json (no MPI, "
+                + "seconds; `experiment status --count` then sizes a job array), `data` also collects the datasets (the job "
+                + "an array waits for)."),
         ], positionals: "NAME",
         discussion: "Finished runs are skipped, interrupted ones resume from their checkpoints. Exit 75 when a signal stopped a "
             + "run after its checkpoint: run the same command again to continue.")
+
+    /// How far `--prepare-only` goes before it stops.
+    enum Preparation: String, CaseIterable { case grid, data }
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         let name = try ExperimentOptions.name(options, command: spec.name)
@@ -100,6 +106,16 @@ enum ExperimentRunCommand: Command {
             }
         }
         let ranksPerRun = try options.int("ranks-per-run", in: 1...65_536)
+        let preparation = try options.choice("prepare-only", as: Preparation.self)
+        if preparation != nil && selection != nil {
+            throw OptionError.malformedValue(command: spec.name, option: "cell", value: options.values["cell"]!,
+                                             expected: "no --cell with --prepare-only (it trains no run)")
+        }
+        if preparation == .grid {
+            try directory.adopt(experiment)
+            print("recorded the grid, \(runner.cells.count) run(s), in \(directory.specFile)")
+            return 0
+        }
         // Every rank checks the recorded grid before any writes it, so a mismatch stops them all alike.
         if let recorded = try directory.readSpec(), !experiment.differences(from: recorded).isEmpty {
             throw ExperimentError.mismatch(directory.path, experiment.differences(from: recorded))
@@ -115,6 +131,10 @@ enum ExperimentRunCommand: Command {
             world.collectiveTimeoutSeconds = 7 * 24 * 3600
             try ExperimentData.prepare(spec: experiment, directory: directory, communicator: world)
             world.collectiveTimeoutSeconds = 900
+            if preparation == .data {
+                if world.rank == 0 { print("datasets ready in \(experiment.data); \(runner.cells.count) runs to train") }
+                return .completed
+            }
             let group = groupSize == world.size ? world : try world.split(groupSize: groupSize)
             let label = groupSize == world.size ? "" : "[group \(world.rank / groupSize)] "
             return try runner.run(group: group, selection: selection, label: label)
