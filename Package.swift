@@ -93,6 +93,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ClusterTests"),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Environments", "Losses", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Training", "Datasets", "Environments", "Losses", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import BinaryFormat
 import Distributed
 import Foundation
 import TensorCore
@@ -7,13 +8,25 @@ import Training
 /// finished ones, resumes interrupted ones from their checkpoints and trains the rest, each as an
 /// ordinary (multi-rank) training run. A cell is taken by holding `claims/<id>/.lock`, so any
 /// number of groups, `mpirun`s and job-array tasks can share one experiment directory; a killed
-/// process releases its cells, and the next `run` resumes them.
+/// process releases its cells, and the next `run` resumes them. A run that stops on all its ranks
+/// together (a non-finite update) is recorded as failed (`claims/<id>/failed.txt`) and the sweep
+/// goes on; later sweeps skip it unless `retriesFailed`.
 public struct ExperimentRunner {
     public let spec: ExperimentSpec
     public let directory: ExperimentDirectory
     public let cells: [ExperimentCell]
     /// Compute threads per rank (`--blas-threads`); nil keeps the scale's.
     public var blasThreads: Int?
+    /// Train runs recorded as failed again (`--retry-failed`), from their last checkpoint if any.
+    public var retriesFailed = false
+
+    /// What a sweep of one group did.
+    public struct Summary: Equatable, Sendable {
+        /// `.checkpointedOnSignal` when a signal stopped a run (its checkpoint written).
+        public var outcome: TrainingOutcome
+        public var trained: Int
+        public var failed: Int
+    }
 
     public init(spec: ExperimentSpec, directory: ExperimentDirectory, blasThreads: Int? = nil) throws {
         self.spec = spec
@@ -23,15 +36,14 @@ public struct ExperimentRunner {
     }
 
     /// How a claimed cell starts.
-    enum Start: Double { case skip = 0, fresh = 1, resume = 2, stop = 3 }
+    enum Start: Double { case skip = 0, fresh = 1, resume = 2, stop = 3, skipFailed = 4 }
 
     /// Trains the cells in `selection` (all when nil) that no one else has taken or finished, on
     /// the ranks of `group` (one group of the world, see `MPICommunicator.split`).
-    /// - Returns: `.checkpointedOnSignal` when a signal stopped a run (its checkpoint written; no
-    ///   further cell is started), else `.completed`.
-    public func run(group: any Communicator, selection: [Int]? = nil, label: String = "") throws -> TrainingOutcome {
+    /// - Returns: what the group trained; after a signal (checkpoint written) no further cell starts.
+    public func run(group: any Communicator, selection: [Int]? = nil, label: String = "") throws -> Summary {
         let chosen = selection ?? Array(cells.indices)
-        var trained = 0
+        var summary = Summary(outcome: .completed, trained: 0, failed: 0)
         for index in chosen {
             let cell = cells[index]
             var claim: RunLock?
@@ -42,13 +54,16 @@ public struct ExperimentRunner {
                 } else if let (lock, how) = try take(cell) {
                     claim = lock
                     start = how
+                } else if !retriesFailed && FileManager.default.fileExists(atPath: directory.failureFile(cell.id)) {
+                    start = .skipFailed
                 }
             }
             var decision = [start.rawValue]
             try group.broadcast(&decision, root: 0)
             start = Start(rawValue: decision[0])!
-            if start == .stop { return .checkpointedOnSignal }
-            guard start != .skip else { continue }
+            if start == .stop { summary.outcome = .checkpointedOnSignal; return summary }
+            if start == .skipFailed { summary.failed += 1 }
+            guard start == .fresh || start == .resume else { continue }
             if group.rank == 0 {
                 print("\(label)[experiment \(spec.name.rawValue)] run \(index + 1)/\(cells.count) \(cell.id): "
                     + (start == .resume ? "resuming from its checkpoint" : "starting"))
@@ -57,17 +72,33 @@ public struct ExperimentRunner {
             var config = cell.config
             if let blasThreads { config.blasThreads = blasThreads }
             BLAS.setThreadCount(config.blasThreads)
-            let trainer = try Trainer(config: config, communicator: group, resume: start == .resume)
-            let outcome = try trainer.train(dumpGradientPath: nil)
+            let outcome: TrainingOutcome
+            do {
+                let trainer = try Trainer(config: config, communicator: group, resume: start == .resume)
+                outcome = try trainer.train(dumpGradientPath: nil)
+            } catch let error as any CollectiveError {
+                // Every rank of the group stopped together: record it, go on with the next run.
+                if group.rank == 0 {
+                    try Array("\(error)\n".utf8).withUnsafeBytes { bytes in
+                        try AtomicFile.write(Array(bytes), to: directory.failureFile(cell.id))
+                    }
+                    print("\(label)[experiment \(spec.name.rawValue)] run \(cell.id) failed: \(error)\n"
+                        + "  recorded in \(directory.failureFile(cell.id)); going on with the next run")
+                    fflush(nil)
+                }
+                summary.failed += 1
+                continue
+            }
             withExtendedLifetime(claim) {}
-            trained += 1
-            if outcome == .checkpointedOnSignal { return outcome }
+            summary.trained += 1
+            if outcome == .checkpointedOnSignal { summary.outcome = outcome; return summary }
         }
         if group.rank == 0 {
-            print("\(label)[experiment \(spec.name.rawValue)] this group trained \(trained) run(s); "
-                + "`mtrl-dist experiment status \(spec.name.rawValue) --out \(directory.path)` shows the whole grid")
+            print("\(label)[experiment \(spec.name.rawValue)] this group trained \(summary.trained) run(s)"
+                + (summary.failed > 0 ? ", \(summary.failed) failed" : "")
+                + "; `mtrl-dist experiment status \(spec.name.rawValue) --out \(directory.path)` shows the whole grid")
         }
-        return .completed
+        return summary
     }
 
     /// Takes `cell` if it is neither finished nor held by another process: its claim lock, and
@@ -84,6 +115,11 @@ public struct ExperimentRunner {
             return nil
         }
         if fm.fileExists(atPath: run.finalReport) { return nil }
+        let failure = directory.failureFile(cell.id)
+        if fm.fileExists(atPath: failure) {
+            guard retriesFailed else { return nil }
+            try fm.removeItem(atPath: failure)
+        }
         if run.hasCheckpoint { return (lock, .resume) }
         if fm.fileExists(atPath: run.path) { try fm.removeItem(atPath: run.path) }
         return (lock, .fresh)

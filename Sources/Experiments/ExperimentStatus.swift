@@ -11,6 +11,8 @@ public struct ExperimentStatus {
         case running(update: Int)
         /// Stopped with a checkpoint: the next `run` resumes it.
         case interrupted(update: Int)
+        /// Stopped on all its ranks (the recorded reason); `run --retry-failed` trains it again.
+        case failed(String)
         case left
     }
 
@@ -35,6 +37,9 @@ public struct ExperimentStatus {
             let claim = directory.claimDirectory(cell.id)
             if FileManager.default.fileExists(atPath: claim) {
                 do { _ = try RunLock(directory: claim, purpose: "experiment status") } catch { return .running(update: update) }
+            }
+            if let reason = try? String(contentsOfFile: directory.failureFile(cell.id), encoding: .utf8) {
+                return .failed(reason.split(separator: "\n").first.map(String.init) ?? "")
             }
             return run.hasCheckpoint ? .interrupted(update: update) : .left
         }
@@ -64,7 +69,7 @@ public struct ExperimentStatus {
         for (cell, state) in zip(cells, states) {
             let left: Int
             switch state {
-            case .done: continue
+            case .done, .failed: continue
             case .running(let u), .interrupted(let u): left = max(0, cell.config.steps - u)
             case .left: left = cell.config.steps
             }
@@ -82,6 +87,7 @@ public struct ExperimentStatus {
             case .done: "done"
             case .running(let u): "running (update \(u)/\(cell.config.steps))"
             case .interrupted(let u): "interrupted at update ≥ \(u)/\(cell.config.steps): resumes from its checkpoint"
+            case .failed(let reason): "failed: \(reason) (`experiment run --retry-failed` trains it again)"
             case .left: "left"
             }
             lines.append(String(format: "%4d  ", index) + cell.id.padding(toLength: max(40, cell.id.count + 2), withPad: " ", startingAt: 0) + what)
@@ -89,7 +95,9 @@ public struct ExperimentStatus {
         let running = states.filter { if case .running = $0 { true } else { false } }.count
         let interrupted = states.filter { if case .interrupted = $0 { true } else { false } }.count
         let left = states.filter { $0 == .left }.count
-        lines.append("\(doneCount) done, \(running) running, \(interrupted) interrupted, \(left) left of \(cells.count) runs")
+        let failed = states.filter { if case .failed = $0 { true } else { false } }.count
+        lines.append("\(doneCount) done, \(running) running, \(interrupted) interrupted, \(left) left"
+            + (failed > 0 ? ", \(failed) failed" : "") + " of \(cells.count) runs")
         let (updates, seconds) = remaining
         if updates > 0 {
             if let seconds {

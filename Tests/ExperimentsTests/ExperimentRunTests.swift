@@ -1,3 +1,4 @@
+import Datasets
 import Environments
 import Foundation
 import Testing
@@ -221,4 +222,40 @@ import TestSupport
 struct FixtureError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A run that stops on all its ranks (a non-finite update from poisoned data) is recorded as
+/// failed and the sweep goes on; later sweeps skip it (exit 1) until `--retry-failed`.
+@Suite struct ExperimentFailureTests {
+    @Test func failedRunsAreRecordedSkippedAndRetried() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-failed")
+        let data = directory.file("data").path
+        try FileManager.default.copyItem(atPath: try ExperimentRunTests.data(), toPath: data)
+        let original = directory.file("original.mtds").path
+        let poisoned = "\(data)/lbf/lbf-8x8-2p-2f-coop.mtds"
+        try FileManager.default.copyItem(atPath: poisoned, toPath: original)
+        let count = try DatasetFile(path: poisoned).contents().observations.count
+        try DatasetPatch.replace(.observations, indices: Array(0..<count), with: 3e38, source: poisoned, destination: poisoned)
+        let out = directory.file("exp").path
+        // Raw observations: standardisation would scale the huge values back to finite inputs.
+        let arguments = ["experiment", "run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "2", "--algos", "bc",
+                         "--settings", "standardise=off", "--data", data, "--out", out]
+        let binary = try ExperimentRunTests.binary()
+        let first = try ProcessRunner.run(binary, arguments: arguments, timeoutSeconds: 600)
+        #expect(first.exitStatus == 1, "\(first.combinedOutput)")
+        #expect(first.standardOutput.contains("lbf/bc/mt/seed0 failed") && first.standardOutput.contains("lbf/bc/mt/seed1 failed"),
+                "both runs fail and the sweep reaches the second: \(first.combinedOutput)")
+        let status = try ProcessRunner.run(binary, arguments: ["experiment", "status", "table1", "--out", out], timeoutSeconds: 60)
+        #expect(status.standardOutput.contains("2 failed") && status.standardOutput.contains("not finite"), "\(status.combinedOutput)")
+
+        let again = try ProcessRunner.run(binary, arguments: arguments, timeoutSeconds: 600)
+        #expect(again.exitStatus == 1 && !again.standardOutput.contains(": starting"), "failed runs are skipped: \(again.combinedOutput)")
+
+        try FileManager.default.removeItem(atPath: poisoned)
+        try FileManager.default.copyItem(atPath: original, toPath: poisoned)
+        let retried = try ProcessRunner.run(binary, arguments: arguments + ["--retry-failed"], timeoutSeconds: 600)
+        #expect(retried.exitStatus == 0, "\(retried.combinedOutput)")
+        let done = try ProcessRunner.run(binary, arguments: ["experiment", "status", "table1", "--out", out], timeoutSeconds: 60)
+        #expect(done.standardOutput.contains("2 done"), "\(done.combinedOutput)")
+    }
 }

@@ -80,12 +80,14 @@ enum ExperimentRunCommand: Command {
                 + "from the grid (default: all ranks, one run at a time)."),
             .value("cell", "LIST", "Only these runs (indices from `experiment status`), e.g. a job-array task's index."),
             .value("blas-threads", "K", "Compute threads per rank."),
+            .flag("retry-failed", "Train runs recorded as failed again (from their last checkpoint, if any)."),
             .value("prepare-only", "STAGE", "Train nothing: `grid` only records the grid in EXP_DIR/experiment.json (no MPI, "
                 + "seconds; `experiment status --count` then sizes a job array), `data` also collects the datasets (the job "
                 + "an array waits for)."),
         ], positionals: "NAME",
-        discussion: "Finished runs are skipped, interrupted ones resume from their checkpoints. Exit 75 when a signal stopped a "
-            + "run after its checkpoint: run the same command again to continue.")
+        discussion: "Finished runs are skipped, interrupted ones resume from their checkpoints; a run that stops on all its ranks "
+            + "(a non-finite update) is recorded as failed and the sweep goes on (exit 1 at the end). Exit 75 when a signal "
+            + "stopped a run after its checkpoint: run the same command again to continue.")
 
     /// How far `--prepare-only` goes before it stops.
     enum Preparation: String, CaseIterable { case grid, data }
@@ -95,8 +97,9 @@ enum ExperimentRunCommand: Command {
         let directory = ExperimentOptions.directory(options, name: name)
         let experiment = try spec(from: options, name: name, directory: directory)
         try experiment.validate()
-        let runner = try ExperimentRunner(spec: experiment, directory: directory,
+        var runner = try ExperimentRunner(spec: experiment, directory: directory,
                                           blasThreads: try options.int("blas-threads", in: 1...256))
+        runner.retriesFailed = options.flag("retry-failed")
         let selection = try options.string("cell").map { list in
             try list.split(separator: ",").map { text -> Int in
                 guard let index = Int(text), runner.cells.indices.contains(index) else {
@@ -120,7 +123,7 @@ enum ExperimentRunCommand: Command {
         if let recorded = try directory.readSpec(), !experiment.differences(from: recorded).isEmpty {
             throw ExperimentError.mismatch(directory.path, experiment.differences(from: recorded))
         }
-        let outcome = try withWorld { world -> TrainingOutcome in
+        let exitCode = try withWorld { world -> Int32 in
             let groupSize = ranksPerRun ?? world.size
             guard world.size % groupSize == 0 else {
                 throw UsageErrorOnEveryRank(error: OptionError.malformedValue(
@@ -133,13 +136,25 @@ enum ExperimentRunCommand: Command {
             world.collectiveTimeoutSeconds = 900
             if preparation == .data {
                 if world.rank == 0 { print("datasets ready in \(experiment.data); \(runner.cells.count) runs to train") }
-                return .completed
+                return 0
             }
             let group = groupSize == world.size ? world : try world.split(groupSize: groupSize)
             let label = groupSize == world.size ? "" : "[group \(world.rank / groupSize)] "
-            return try runner.run(group: group, selection: selection, label: label)
+            let summary = try runner.run(group: group, selection: selection, label: label)
+            // The groups' outcomes together: signalled anywhere → 75; a failed run anywhere → 1.
+            var totals = group.rank == 0 ? [Double(summary.failed), summary.outcome == .checkpointedOnSignal ? 1 : 0] : [0, 0]
+            try world.allReduceSum(&totals)
+            if totals[1] > 0 { return SignalFlag.checkpointedExitCode }
+            if totals[0] > 0 {
+                if world.rank == 0 {
+                    printError("\(Int(totals[0])) run(s) failed (`mtrl-dist experiment status \(name.rawValue) --out \(directory.path)` "
+                        + "shows why); the others are done. Fix the cause and run again with --retry-failed.")
+                }
+                return 1
+            }
+            return 0
         }
-        return outcome == .checkpointedOnSignal ? SignalFlag.checkpointedExitCode : 0
+        return exitCode
     }
 
     /// The experiment the options ask for; a continued experiment keeps its recorded grid unless
