@@ -49,6 +49,11 @@ let package = Package(
                 "OptionParsing",
             ]),
 
+        // Online Sable trained with PPO (spec online-sable.md §1): rollouts, GAE, the PPO loss, acting, updates.
+        .target(
+            name: "Online", dependencies: ["Distributed", "Environments", "Model", "Kernels", "TensorCore"],
+            swiftSettings: fastMath),
+
         // MARK: - Experiments and reports
         // SVG charts for the experiment reports (bars with error bars, lines with bands).
         .target(name: "Plots"),
@@ -90,6 +95,8 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
                                                          "TensorCore", "Distributed", "TestSupport"]),
+        .testTarget(name: "OnlineTests", dependencies: ["Online", "Model", "Kernels", "Environments", "TensorCore",
+                                                       "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "ClusterTests"),

@@ -1,4 +1,5 @@
 import Kernels
+import TensorCore
 
 /// SwiGLU FFN (spec §2.1): FFN(x) = (swish(x W_gate) ⊙ (x W_lin)) W_out, hidden width E.
 ///
@@ -11,10 +12,12 @@ struct FeedForward {
 
     /// True when any FFN weight is non-zero (the module then has to run).
     func isActive(_ p: ParameterView) -> Bool {
-        for s in [slices.gate, slices.linear, slices.output] {
-            let w = p.pointer(s)
-            for i in 0..<s.count where w[i] != 0 { return true }
-        }
+        hasNonZero(slices.gate, p) || hasNonZero(slices.linear, p) || hasNonZero(slices.output, p)
+    }
+
+    private func hasNonZero(_ s: ParameterSlice, _ p: ParameterView) -> Bool {
+        let w = p.pointer(s)
+        for i in 0..<s.count where w[i] != 0 { return true }
         return false
     }
 

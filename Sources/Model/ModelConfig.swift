@@ -26,10 +26,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decayScaling: Double
     /// false for BC-Sable (no Q head).
     public var hasQHead: Bool
+    /// true for online (PPO) Sable: a state-value head on the encoder output (online-sable.md §1.3 step 3).
+    public var hasValueHead: Bool
     public var paddingMode: PaddingMode
 
     public init(embedding: Int, heads: Int, blocks: Int, inputSize: Int, actionCount: Int, qBins: Int = 1,
-                decayScaling: Double = 0.5, hasQHead: Bool = true, paddingMode: PaddingMode = .inert) {
+                decayScaling: Double = 0.5, hasQHead: Bool = true, paddingMode: PaddingMode = .inert,
+                hasValueHead: Bool = false) {
         self.embedding = embedding
         self.heads = heads
         self.blocks = blocks
@@ -38,6 +41,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.qBins = qBins
         self.decayScaling = decayScaling
         self.hasQHead = hasQHead
+        self.hasValueHead = hasValueHead
         self.paddingMode = paddingMode
     }
 
@@ -60,6 +64,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         let e = embedding, h = heads, a = actionCount, k = qBins, d = inputSize
         var p = blocks * (21 * e * e + 5 * e + 6 * e / h) + 2 * e * e + e * (d + 2 * a + a * k + 7) + d + a + a * k
         if !hasQHead { p -= e * e + 2 * e + e * a * k + a * k }
+        if hasValueHead { p += e * e + 3 * e + 1 }
         return p
     }
 

@@ -24,7 +24,8 @@ public enum SableInitializer {
         for b in layout.encoderBlocks { retention(b.retention) }
         orthogonal(layout.actionKernel, gain: 2.0.squareRoot())
         for b in layout.decoderBlocks { retention(b.selfRetention); retention(b.crossRetention) }
-        for head in [layout.policyHead] + (layout.qHead.map { [$0] } ?? []) {
+        // The value head draws last, so networks without it start exactly as before.
+        for head in [layout.policyHead] + (layout.qHead.map { [$0] } ?? []) + (layout.valueHead.map { [$0] } ?? []) {
             orthogonal(head.kernel1, gain: 2.0.squareRoot())
             orthogonal(head.kernel2, gain: 0.01)
         }

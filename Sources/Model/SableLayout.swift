@@ -60,6 +60,8 @@ public struct SableLayout: Sendable {
     public let decoderBlocks: [DecoderBlockSlices]
     public let policyHead: HeadSlices
     public let qHead: HeadSlices?
+    /// V(ô_i) of online Sable, (E → 1), last in the arena so that the other slices keep their offsets.
+    public let valueHead: HeadSlices?
 
     public init(config: ModelConfig) {
         self.config = config
@@ -106,6 +108,7 @@ public struct SableLayout: Sendable {
         }
         policyHead = head("decoder/policy_head", out: a)
         qHead = config.hasQHead ? head("decoder/q_value_head", out: config.qWidth) : nil
+        valueHead = config.hasValueHead ? head("encoder/value_head", out: 1) : nil
         self.arena = arena
     }
 
@@ -113,6 +116,7 @@ public struct SableLayout: Sendable {
     var unitScales: [ParameterSlice] {
         var s = [obsNorm, encoderNorm, decoderNorm, policyHead.norm]
         if let qHead { s.append(qHead.norm) }
+        if let valueHead { s.append(valueHead.norm) }
         for b in encoderBlocks { s += [b.norm1, b.norm2, b.retention.normScale] }
         for b in decoderBlocks { s += [b.norm1, b.norm2, b.norm3, b.selfRetention.normScale, b.crossRetention.normScale] }
         return s

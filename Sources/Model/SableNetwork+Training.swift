@@ -18,6 +18,7 @@ extension SableNetwork {
         ParameterView.with(parameters) { p in
             var x = encode(rows: rows, p: p)
             let rep = x
+            valueHead?.forward(rep, p: p, scratch: scratch, into: values)
             let act = decoderInputActivation(rows: rows, p: p)
             decoderNorm.forward(act, scale: p.pointer(layout.decoderNorm))
             x = decoderNorm.output.prefix(rows: rows)
@@ -117,7 +118,8 @@ extension SableNetwork {
         sampleRowStarts[batchSize] = Int32(rows)
     }
 
-    /// Accumulates into `gradients` the gradient for `logitsGradient` and `qGradient` (written by
+    /// Accumulates into `gradients` the gradient for `logitsGradient`, `qGradient` and, with a value
+    /// head, `valueGradient` (written by
     /// a loss after `forward`, whose activations it reuses). Illegal entries are ignored.
     /// Once per forward: it overwrites saved activations it no longer needs with temporaries.
     public func backward(parameters: ParameterArena, gradients: ParameterArena) {
@@ -132,15 +134,16 @@ extension SableNetwork {
             ParameterView.with(gradients) { g in
                 var cur = gradA.prefix(rows: rows), other = gradB.prefix(rows: rows)
                 cur.zero()
+                let rep = obsRep
+                let dRep = dObsRep.prefix(rows: rows)
+                dRep.zero()
+                valueHead?.backward(dOut: valueGradient, input: rep, p: p, g: g, scratch: scratch, temporary: other, dInput: dRep)
                 let top = decoderBlocks.last?.output(rows: rows, p: p, scratch: scratch) ?? decoderNorm.output.prefix(rows: rows)
                 policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
                 qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
                 // The heads' saved pre-activations are dead from here on: the policy head's holds the
                 // blocks' third gradient temporary.
                 let spare = policyHead.pre.prefix(rows: rows)
-                let rep = obsRep
-                let dRep = dObsRep.prefix(rows: rows)
-                dRep.zero()
                 let causal = sequences(causal: true)
                 for (index, block) in decoderBlocks.enumerated().reversed() {
                     let input = index == 0 ? decoderNorm.output.prefix(rows: rows) : decoderBlocks[index - 1].norm3.output.prefix(rows: rows)

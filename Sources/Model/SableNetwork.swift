@@ -14,7 +14,8 @@ import TensorCore
 ///
 /// Shapes (R = T·Σ n_b rows, ordered as the batch's): `logits` (R, A), illegal entries −3.4028235e38; `qValues` (R, A),
 /// the scalar (K = 1) or expected HL-Gauss Q, illegal entries −3.4028235e38; `qLogits` (R, A·K)
-/// the raw Q head output; `obsRep` (R, E).
+/// the raw Q head output; `obsRep` (R, E); `values` (R, 1) the state value of each token's encoder
+/// output when the config has a value head (online Sable).
 public final class SableNetwork: @unchecked Sendable {
     public let layout: SableLayout
     public let maxBatch: Int
@@ -36,9 +37,12 @@ public final class SableNetwork: @unchecked Sendable {
     let decoderBlocks: [DecoderBlock]
     let policyHead: OutputHead
     let qHead: OutputHead?
+    let valueHead: OutputHead?
     let logitsStore: Matrix
     let qLogitsStore: Matrix
     let qValuesStore: Matrix
+    let valuesStore: Matrix
+    let dValues: Matrix
     let legalMask: UnsafeMutablePointer<UInt8>
     let dLogits: Matrix
     let dQLogits: Matrix
@@ -87,9 +91,12 @@ public final class SableNetwork: @unchecked Sendable {
         }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: rows, embedding: e, workspace: ws)
         qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: rows, embedding: e, workspace: ws) }
+        valueHead = layout.valueHead.map { OutputHead(slices: $0, maxRows: rows, embedding: e, workspace: ws) }
         logitsStore = ws.matrix(rows, c.actionCount)
         qLogitsStore = ws.matrix(rows, c.qWidth)
         qValuesStore = ws.matrix(rows, c.actionCount)
+        valuesStore = ws.matrix(c.hasValueHead ? rows : 0, 1)
+        dValues = ws.matrix(c.hasValueHead ? rows : 0, 1)
         legalMask = UnsafeMutableRawPointer(ws.floats(rows * c.actionCount)).bindMemory(to: UInt8.self, capacity: rows * c.actionCount)
         dLogits = ws.matrix(rows, c.actionCount)
         dQLogits = ws.matrix(rows, c.qWidth)
@@ -113,6 +120,10 @@ public final class SableNetwork: @unchecked Sendable {
     public var logits: Matrix { logitsStore.prefix(rows: rowCount) }
     public var qValues: Matrix { qValuesStore.prefix(rows: rowCount) }
     public var qLogits: Matrix { qLogitsStore.prefix(rows: rowCount) }
+    /// State values (R, 1) of the last forward (value-head configs only).
+    public var values: Matrix { valuesStore.prefix(rows: rowCount) }
+    /// Gradient with respect to `values`; a loss writes it before `backward` (value-head configs only).
+    public var valueGradient: Matrix { dValues.prefix(rows: rowCount) }
     public var obsRep: Matrix {
         (encoderBlocks.last?.norm2.output ?? obsAct).prefix(rows: rowCount)
     }

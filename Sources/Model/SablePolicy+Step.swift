@@ -11,16 +11,45 @@ extension SablePolicy {
     /// - Returns: the chosen action of every agent (C·n), illegal actions never chosen.
     public func step(parameters: ParameterArena, observations: [Float], legal: [UInt8], random: inout RandomStream,
                      forcedActions: [Int32]? = nil) -> [Int32] {
+        var actions = [Int32](repeating: 0, count: copies * agents)
+        observations.withUnsafeBufferPointer { o in
+            legal.withUnsafeBufferPointer { l in
+                actions.withUnsafeMutableBufferPointer { out in
+                    if let forcedActions {
+                        forcedActions.withUnsafeBufferPointer { f in
+                            step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: f, actions: out)
+                        }
+                    } else {
+                        step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil, actions: out)
+                    }
+                }
+            }
+        }
+        return actions
+    }
+
+    /// `step` writing the chosen actions into `actions` (C·n); allocates nothing (the acting loop of
+    /// online training calls it every environment step). With a value head, `lastValues` receives
+    /// every agent's state value.
+    public func step(parameters: ParameterArena, observations: UnsafeBufferPointer<Float>, legal: UnsafeBufferPointer<UInt8>,
+                     random: inout RandomStream, forcedActions: UnsafeBufferPointer<Int32>?,
+                     actions: UnsafeMutableBufferPointer<Int32>) {
         let c = config, n = agents, a = c.actionCount
-        precondition(observations.count == copies * n * c.inputSize && legal.count == copies * n * a,
-                     "policy step: \(observations.count) observation floats and \(legal.count) legal flags for \(copies) copies × \(n) agents (D_o \(c.inputSize), A \(a))")
-        var actions = [Int32](repeating: 0, count: copies * n)
+        precondition(observations.count == copies * n * c.inputSize && legal.count == copies * n * a && actions.count == copies * n
+                     && (forcedActions?.count ?? copies * n) == copies * n,
+                     "policy step: \(observations.count) observation floats, \(legal.count) legal flags and \(actions.count) action slots for \(copies) copies × \(n) agents (D_o \(c.inputSize), A \(a))")
         ParameterView.with(parameters) { p in
-            for r in encoderRetention + selfRetention + crossRetention { r.pack(p) }
+            for r in encoderRetention { r.pack(p) }
+            for r in selfRetention { r.pack(p) }
+            for r in crossRetention { r.pack(p) }
             decayStates()
             encode(observations, p: p)
+            if let valueHead {
+                valueHead.forward(obsRep, p: p, scratch: scratch, into: valueRows)
+                for r in 0..<(copies * n) { lastValues[r] = valueRows[r, 0] }
+            }
             for i in 0..<n {
-                buildToken(agent: i, actions: forcedActions ?? actions)
+                buildToken(agent: i, actions: forcedActions ?? UnsafeBufferPointer(actions))
                 decode(agent: i, p: p)
                 for copy in 0..<copies {
                     let row = copy * n + i
@@ -32,12 +61,11 @@ extension SablePolicy {
                 }
             }
         }
-        return actions
     }
 
     /// S_h ← κ_h·S_h for every state (once per environment step, before use).
     private func decayStates() {
-        let c = config, d2 = c.headSize * c.headSize, kappas = c.decayRates
+        let c = config, d2 = c.headSize * c.headSize
         for s in states {
             for copy in 0..<copies {
                 for h in 0..<c.heads {
@@ -48,9 +76,9 @@ extension SablePolicy {
         }
     }
 
-    private func encode(_ observations: [Float], p: ParameterView) {
+    private func encode(_ observations: UnsafeBufferPointer<Float>, p: ParameterView) {
         let rows = copies * agents
-        observations.withUnsafeBufferPointer { input.pointer.update(from: $0.baseAddress!, count: observations.count) }
+        input.pointer.update(from: observations.baseAddress!, count: observations.count)
         obsNorm.forward(input, scale: p.pointer(layout.obsNorm))
         MatMul.product(obsNorm.output, p.matrix(layout.obsKernel), into: encoderPre)
         Activations.gelu(encoderPre, into: encoderX)
@@ -70,7 +98,7 @@ extension SablePolicy {
         obsRep.prefix(rows: rows).copy(from: encoderX)
     }
 
-    private func buildToken(agent i: Int, actions: [Int32]) {
+    private func buildToken(agent i: Int, actions: UnsafeBufferPointer<Int32>) {
         token.zero()
         for copy in 0..<copies {
             if i == 0 { token[copy, 0] = 1 } else { token[copy, 1 + Int(actions[copy * agents + i - 1])] = 1 }

@@ -40,12 +40,17 @@ public final class SablePolicy: @unchecked Sendable {
     let decoderFFN: [FeedForward]
     let policyHead: OutputHead
     let qHead: OutputHead?
-    let logitsRow, qLogitsRow: Matrix
+    let valueHead: OutputHead?
+    let logitsRow, qLogitsRow, valueRows: Matrix
+    /// κ_h per head (computed once: a step allocates nothing).
+    let kappas: [Float]
     let rstdScratch: UnsafeMutablePointer<Float>
     let scratch: RetentionScratch
     /// Logits and (expected) Q of every agent of the last step, (C·n, A), illegal → mask value.
     public internal(set) var lastLogits: [Float]
     public internal(set) var lastQValues: [Float]
+    /// State value of every agent of the last step (C·n), with a value head; empty without.
+    public internal(set) var lastValues: [Float]
 
     public init(layout: SableLayout, copies: Int, agents: Int, selection: ActionSelection, binCenters: [Float] = []) {
         let c = layout.config, e = c.embedding
@@ -78,12 +83,16 @@ public final class SablePolicy: @unchecked Sendable {
         decoderFFN = layout.decoderBlocks.map { FeedForward(slices: $0.feedForward) }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: copies, embedding: e, workspace: ws)
         qHead = layout.qHead.map { OutputHead(slices: $0, maxRows: copies, embedding: e, workspace: ws) }
+        valueHead = layout.valueHead.map { OutputHead(slices: $0, maxRows: rows, embedding: e, workspace: ws) }
         logitsRow = ws.matrix(copies, c.actionCount)
         qLogitsRow = ws.matrix(copies, c.qWidth)
+        valueRows = ws.matrix(c.hasValueHead ? rows : 0, 1)
+        kappas = c.decayRates
         rstdScratch = ws.floats(rows)
         scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: 1, workspace: ws)
         lastLogits = [Float](repeating: 0, count: rows * c.actionCount)
         lastQValues = [Float](repeating: 0, count: rows * c.actionCount)
+        lastValues = [Float](repeating: 0, count: c.hasValueHead ? rows : 0)
     }
 
     public var config: ModelConfig { layout.config }
@@ -92,6 +101,23 @@ public final class SablePolicy: @unchecked Sendable {
     public func reset(copy: Int) {
         let size = config.heads * config.headSize * config.headSize
         for s in states { (s + copy * size).update(repeating: 0, count: size) }
+    }
+
+    /// Floats in all retention states of every copy: 3 modules × blocks × C·H·d·d.
+    public var stateCount: Int { states.count * copies * config.heads * config.headSize * config.headSize }
+
+    /// Copies every retention state into `buffer` (`stateCount` floats); allocates nothing.
+    public func saveStates(into buffer: UnsafeMutableBufferPointer<Float>) {
+        precondition(buffer.count == stateCount, "state buffer holds \(buffer.count) floats, the policy \(stateCount)")
+        let size = stateCount / states.count
+        for (m, s) in states.enumerated() { (buffer.baseAddress! + m * size).update(from: s, count: size) }
+    }
+
+    /// Sets every retention state from `buffer`, as written by `saveStates`; allocates nothing.
+    public func restoreStates(from buffer: UnsafeBufferPointer<Float>) {
+        precondition(buffer.count == stateCount, "state buffer holds \(buffer.count) floats, the policy \(stateCount)")
+        let size = stateCount / states.count
+        for (m, s) in states.enumerated() { s.update(from: buffer.baseAddress! + m * size, count: size) }
     }
 
     /// The retention state of `copy` for module 0 encoder / 1 decoder-self / 2 decoder-cross, as

@@ -82,4 +82,41 @@ import Testing
         fullNet.forward(parameters: params, batch: full)
         #expect(abs(fullNet.logits[r * n, 0] - tailNet.logits[0, 0]) > 1e-5)
     }
+
+    /// Online Sable's value head (online-sable.md §1.3 step 3): the acting form's per-agent values
+    /// equal the training form's, with resets inside the window.
+    @Test func valueHeadAgreesBetweenForms() {
+        var config = TestFixtures.config(embedding: 16, heads: 2, blocks: 2, hasQHead: false)
+        config.hasValueHead = true
+        let layout = SableLayout(config: config)
+        let params = TestFixtures.parameters(layout, seed: 8, denseFFN: true)
+        let (b, t, n, a, d) = (2, 6, 3, config.actionCount, config.inputSize)
+        let batch = TestFixtures.batch(batchSize: b, timeSteps: t, agents: n, config: config, seed: 12, resetRate: 0.3)
+        let network = SableNetwork(layout: layout, maxBatch: b, timeSteps: t, agentSlots: n)
+        network.forward(parameters: params, batch: batch)
+        let policy = SablePolicy(layout: layout, copies: b, agents: n, selection: .sample)
+        var random = RandomStream(seed: 2)
+        let obs = batch.observations.toArray()
+        var worst: Float = 0, scale: Float = 0
+        for s in 0..<t {
+            for copy in 0..<b where batch.resets[copy * t + s] != 0 { policy.reset(copy: copy) }
+            var o = [Float](), legal = [UInt8](), forced = [Int32]()
+            for copy in 0..<b {
+                let row = (copy * t + s) * n
+                o += obs[(row * d)..<((row + n) * d)]
+                legal += batch.legal[(row * a)..<((row + n) * a)]
+                forced += batch.actions[row..<(row + n)]
+            }
+            _ = policy.step(parameters: params, observations: o, legal: legal, random: &random, forcedActions: forced)
+            for copy in 0..<b {
+                for i in 0..<n {
+                    let training = network.values[(copy * t + s) * n + i, 0]
+                    worst = max(worst, abs(policy.lastValues[copy * n + i] - training))
+                    scale = max(scale, abs(training))
+                }
+            }
+        }
+        #expect(scale > 0)
+        #expect(worst <= 1e-5 * scale + 1e-6, "max |acting − training| value = \(worst), scale \(scale)")
+    }
 }

@@ -11,9 +11,11 @@ import Testing
         #expect(config.formulaParameterCount == expected)
     }
 
-    @Test(arguments: [(16, 2, 2, true), (12, 2, 3, false), (32, 4, 1, true)])
-    func layoutCountEqualsFormula(_ e: Int, _ h: Int, _ blocks: Int, _ hasQ: Bool) {
-        let config = ModelConfig(embedding: e, heads: h, blocks: blocks, inputSize: 9, actionCount: 5, qBins: 3, hasQHead: hasQ)
+    @Test(arguments: [(16, 2, 2, true, false), (12, 2, 3, false, false), (32, 4, 1, true, false), (16, 2, 1, false, true),
+                      (8, 1, 2, true, true)])
+    func layoutCountEqualsFormula(_ e: Int, _ h: Int, _ blocks: Int, _ hasQ: Bool, _ hasValue: Bool) {
+        let config = ModelConfig(embedding: e, heads: h, blocks: blocks, inputSize: 9, actionCount: 5, qBins: 3, hasQHead: hasQ,
+                                 hasValueHead: hasValue)
         #expect(SableLayout(config: config).arena.parameterCount == config.formulaParameterCount)
     }
 

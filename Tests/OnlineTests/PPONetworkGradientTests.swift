@@ -1,0 +1,60 @@
+import Environments
+import Foundation
+import Kernels
+import Model
+import Online
+import TensorCore
+import Testing
+
+/// The PPO loss through the whole network (value head included): the analytic directional
+/// derivative along a random direction on each parameter tensor matches central differences.
+@Suite struct PPONetworkGradientTests {
+    @Test func networkGradientMatchesFiniteDifferences() throws {
+        let (layout, collected, rollout) = try TrainingFormEquivalenceTests.collected(steps: 6, envs: 2, seed: 9)
+        // Off the collecting parameters, so that ratios differ from 1 (some clipped) and values move.
+        let parameters = ParameterArena(layout: layout.arena)
+        parameters.copy(from: collected)
+        var random = RandomStream(seed: 77)
+        for s in layout.arena.slices {
+            parameters.setValues(parameters.values(of: s).map { $0 + Float(random.nextNormal() * 0.05) }, of: s)
+        }
+        let n = rollout.agents
+        var minibatch = RolloutMinibatch(envs: 2, steps: 6, agents: n, inputSize: rollout.inputSize, actionCount: rollout.actionCount)
+        minibatch.fill(from: rollout, envs: [0, 1][...], order: [1, 2, 0])
+        let network = SableNetwork(layout: layout, maxBatch: 2, timeSteps: 6, agentSlots: n)
+        let workspace = Workspace()
+        let probabilities = workspace.floats(rollout.actionCount)
+        let settings = PPOSettings(clip: 0.2, entropyCoefficient: 0.3, valueCoefficient: 0.5)
+        func loss(_ p: ParameterArena) -> PPOTerms {
+            network.forward(parameters: p, batch: minibatch.batch)
+            return minibatch.batch.legal.withUnsafeBufferPointer {
+                PPOObjective.evaluate(logits: network.logits, values: network.values, legal: $0.baseAddress!,
+                                      targets: minibatch.targets, settings: settings, dLogits: network.logitsGradient,
+                                      dValues: network.valueGradient, probabilities: probabilities)
+            }
+        }
+        let gradients = ParameterArena(layout: layout.arena)
+        _ = loss(parameters)
+        network.backward(parameters: parameters, gradients: gradients)
+        var checked = 0
+        for slice in layout.arena.slices {
+            let v = (0..<slice.count).map { _ in Float(random.nextNormal()) }
+            let analytic = zip(gradients.values(of: slice), v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let eps: Float = 5e-4
+            let base = parameters.values(of: slice)
+            let plus = ParameterArena(layout: layout.arena), minus = ParameterArena(layout: layout.arena)
+            plus.copy(from: parameters)
+            minus.copy(from: parameters)
+            plus.setValues(zip(base, v).map { $0 + eps * $1 }, of: slice)
+            minus.setValues(zip(base, v).map { $0 - eps * $1 }, of: slice)
+            let numeric = (loss(plus).total - loss(minus).total) / (2 * Double(eps))
+            let tolerance = 2e-2 * max(abs(analytic), abs(numeric)) + 2e-4
+            #expect(abs(analytic - numeric) <= tolerance, "\(slice.name): analytic \(analytic), numeric \(numeric)")
+            if abs(analytic) > 1e-3 { checked += 1 }
+        }
+        #expect(checked > layout.arena.slices.count / 2, "only \(checked) tensors had a gradient above 1e-3")
+        #expect(layout.arena.slices.filter { $0.name.hasPrefix("encoder/value_head") }.allSatisfy {
+            gradients.values(of: $0).contains { $0 != 0 }
+        })
+    }
+}
