@@ -80,13 +80,15 @@ public final class RolloutCollector {
         buffer.withUnsafeMutableBufferPointer { policy.saveStates(into: $0) }
     }
 
-    /// Fills `rollout` (E = copies, N = agents) with `rollout.steps` steps under `parameters`,
-    /// then its bootstrap values and `first[T]` (§1.4).
+    /// Fills `rollout` (E = copies, N = agents) with h_start, `rollout.steps` steps under
+    /// `parameters`, then its bootstrap values and `first[T]` (§1.4).
     public func collect(parameters: ParameterArena, into rollout: Rollout) {
         let n = agents, a = task.actionCount, width = inputSize
-        precondition(rollout.envs == copies && rollout.agents == n && rollout.inputSize == width && rollout.actionCount == a,
-                     "rollout shape (E \(rollout.envs), N \(rollout.agents)) does not fit the collector (E \(copies), N \(n))")
+        precondition(rollout.envs == copies && rollout.agents == n && rollout.inputSize == width && rollout.actionCount == a
+                     && rollout.initialStates.count == policy.stateCount,
+                     "rollout shape (E \(rollout.envs), N \(rollout.agents), \(rollout.initialStates.count) state floats) does not fit the collector (E \(copies), N \(n), \(policy.stateCount) state floats)")
         finishedReturns.removeAll(keepingCapacity: true)
+        saveStates(into: &rollout.initialStates)
         for t in 0..<rollout.steps {
             observe()
             act(parameters: parameters, random: &actionRandom)

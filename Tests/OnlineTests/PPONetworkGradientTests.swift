@@ -7,10 +7,12 @@ import TensorCore
 import Testing
 
 /// The PPO loss through the whole network (value head included): the analytic directional
-/// derivative along a random direction on each parameter tensor matches central differences.
+/// derivative along a random direction on each parameter tensor matches central differences; the
+/// rollout starts mid-episode and retention runs in chunks of 4 of its 6 timesteps, so the gradient
+/// also flows through h_start's carried contribution and from the second chunk back into the first.
 @Suite struct PPONetworkGradientTests {
     @Test func networkGradientMatchesFiniteDifferences() throws {
-        let (layout, collected, rollout) = try TrainingFormEquivalenceTests.collected(steps: 6, envs: 2, seed: 9)
+        let (layout, collected, rollout) = try TrainingFormEquivalenceTests.collected(steps: 6, envs: 2, seed: 9, warmup: 5)
         // Off the collecting parameters, so that ratios differ from 1 (some clipped) and values move.
         let parameters = ParameterArena(layout: layout.arena)
         parameters.copy(from: collected)
@@ -19,14 +21,15 @@ import Testing
             parameters.setValues(parameters.values(of: s).map { $0 + Float(random.nextNormal() * 0.05) }, of: s)
         }
         let n = rollout.agents
-        var minibatch = RolloutMinibatch(envs: 2, steps: 6, agents: n, inputSize: rollout.inputSize, actionCount: rollout.actionCount)
+        #expect(rollout.initialStates.contains { abs($0) > 1e-2 }, "h_start is (nearly) zero")
+        var minibatch = RolloutMinibatch(envs: 2, steps: 6, agents: n, config: layout.config)
         minibatch.fill(from: rollout, envs: [0, 1][...], order: [1, 2, 0])
-        let network = SableNetwork(layout: layout, maxBatch: 2, timeSteps: 6, agentSlots: n)
+        let network = SableNetwork(layout: layout, maxBatch: 2, timeSteps: 6, agentSlots: n, chunkSteps: 4, carriesState: true)
         let workspace = Workspace()
         let probabilities = workspace.floats(rollout.actionCount)
         let settings = PPOSettings(clip: 0.2, entropyCoefficient: 0.3, valueCoefficient: 0.5)
         func loss(_ p: ParameterArena) -> PPOTerms {
-            network.forward(parameters: p, batch: minibatch.batch)
+            minibatch.initialStates.withUnsafeBufferPointer { network.forward(parameters: p, batch: minibatch.batch, initialStates: $0) }
             return minibatch.batch.legal.withUnsafeBufferPointer {
                 PPOObjective.evaluate(logits: network.logits, values: network.values, legal: $0.baseAddress!,
                                       targets: minibatch.targets, settings: settings, dLogits: network.logitsGradient,
