@@ -8,8 +8,10 @@ extension SableNetwork {
     /// `initialStates` (networks built with `carriesState`) are the retention states each sample
     /// starts from, laid out as `SablePolicy.saveStates` writes them for B copies:
     /// (3·blocks modules, B, H, d, d), modules = encoder blocks, decoder self, decoder cross;
-    /// without them every sample starts from zero.
-    public func forward(parameters: ParameterArena, batch: AgentBatch, initialStates: UnsafeBufferPointer<Float>? = nil) {
+    /// without them every sample starts from zero. `stepCounts` (B·T, configs with the timestep
+    /// encoding only) are each sample's episode step counts per timestep.
+    public func forward(parameters: ParameterArena, batch: AgentBatch, initialStates: UnsafeBufferPointer<Float>? = nil,
+                        stepCounts: UnsafeBufferPointer<Int32>? = nil) {
         let c = config
         precondition(batch.timeSteps == timeSteps && batch.agentSlots == agentSlots && batch.batchSize <= maxBatch
                      && batch.inputSize == c.inputSize && batch.actionCount == c.actionCount,
@@ -19,6 +21,7 @@ extension SableNetwork {
         rowCount = batch.rowCount
         loadInputs(batch)
         loadInitialStates(initialStates)
+        loadStepCounts(stepCounts)
         let rows = rowCount
         ParameterView.with(parameters) { p in
             var x = encode(rows: rows, p: p)
@@ -121,6 +124,19 @@ extension SableNetwork {
             }
         }
         sampleRowStarts[batchSize] = Int32(rows)
+    }
+
+    /// Each row's step count from `counts` (B·T), with the timestep encoding.
+    private func loadStepCounts(_ counts: UnsafeBufferPointer<Int32>?) {
+        precondition(config.timestepEncoding == (counts != nil),
+                     config.timestepEncoding ? "a network with the timestep encoding needs the step counts" : "step counts given to a network without the timestep encoding")
+        guard let counts else { return }
+        let t = timeSteps
+        precondition(counts.count == batchSize * t, "step counts hold \(counts.count) values, a batch of \(batchSize) × \(t) needs \(batchSize * t)")
+        for b in 0..<batchSize {
+            let start = Int(sampleRowStarts[b]), n = Int(sampleAgents[b])
+            for s in 0..<t { for i in 0..<n { rowSteps[start + s * n + i] = counts[b * t + s] } }
+        }
     }
 
     /// Copies `states` ((3·blocks, B, H, d, d)) into the network's (3·blocks, maxBatch, H, d, d) store.

@@ -60,6 +60,8 @@ public final class SableNetwork: @unchecked Sendable {
     let visibleSteps: UnsafeMutablePointer<Int32>
     let initialStateStore: UnsafeMutablePointer<Float>
     let entryStates: UnsafeMutablePointer<Float>
+    /// Each row's episode step count (timestep-encoding configs).
+    let rowSteps: UnsafeMutablePointer<Int32>
     /// Whether the last forward started from given states.
     var hasInitialStates = false
     let scratch: RetentionScratch
@@ -125,7 +127,9 @@ public final class SableNetwork: @unchecked Sendable {
         visibleSteps = ws.integers(maxBatch * chunks)
         initialStateStore = ws.floats(carriesState ? 3 * c.blocks * maxBatch * stateSize : 0)
         entryStates = ws.floats(maxBatch * (chunks - 1) * stateSize)
-        scratch = RetentionScratch(maxRows: rows, embedding: e, headSize: c.headSize, tokens: chunk * agentSlots, workspace: ws)
+        rowSteps = ws.integers(c.timestepEncoding ? rows : 0)
+        scratch = RetentionScratch(maxRows: rows, embedding: e, headSize: c.headSize, tokens: chunk * agentSlots,
+                                   encodesTimesteps: c.timestepEncoding, workspace: ws)
         gradA = ws.matrix(rows, e)
         gradB = ws.matrix(rows, e)
         dObsRep = ws.matrix(rows, e)
@@ -162,6 +166,7 @@ public final class SableNetwork: @unchecked Sendable {
         SampleSequences(count: batchSize, timeSteps: timeSteps, rowStarts: sampleRowStarts, agents: sampleAgents,
                         firstVisible: firstVisible, powers: decayPowers, causal: causal, chunkSteps: chunkSteps,
                         visibleSteps: visibleSteps, initialStates: hasInitialStates ? UnsafePointer(initialStateStore) : nil,
-                        entryStates: entryStates, maxBatch: maxBatch, heads: config.heads, headSize: config.headSize)
+                        entryStates: entryStates, maxBatch: maxBatch, heads: config.heads, headSize: config.headSize,
+                        rowSteps: config.timestepEncoding ? UnsafePointer(rowSteps) : nil)
     }
 }

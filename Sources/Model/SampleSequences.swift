@@ -31,6 +31,8 @@ struct SampleSequences {
     let maxBatch: Int
     let heads: Int
     let headSize: Int
+    /// Each row's episode step count, with the timestep encoding (nil without).
+    let rowSteps: UnsafePointer<Int32>?
 
     /// Rows of sample b.
     func rows(_ b: Int) -> (start: Int, count: Int) {

@@ -4,7 +4,8 @@ import Model
 import TensorCore
 
 /// Settings of an online Sable run on one task (spec online-sable.md §1.9, §1.10): the network
-/// (memory Sable with a value head, E 64, H 1, one block, decay scaling 0.8), E envs × T steps per
+/// (memory Sable with a value head, E 64, H 1, one block, decay scaling 0.8, the timestep
+/// encoding on as in Mava's latest config), E envs × T steps per
 /// rollout and rank, the number of updates, the PPO update and GAE. The default budget is small
 /// (20 updates of 16 envs × 128 steps) [PROJECT CHOICE: a smoke-sized run; Mava's is 1220 updates
 /// of 32 envs].
@@ -13,6 +14,7 @@ public struct OnlineRunSettings: Sendable, Equatable {
     public var heads = 1
     public var blocks = 1
     public var decayScaling = 0.8
+    public var timestepEncoding = true
     /// Envs per rank (E), and timesteps per rollout (T).
     public var envs = 16
     public var steps = 128
@@ -26,7 +28,8 @@ public struct OnlineRunSettings: Sendable, Equatable {
     /// The network for `task`: inputs [one-hot(i), features], A actions, a value head, no Q head.
     public func modelConfig(for task: TaskSpec) -> ModelConfig {
         ModelConfig(embedding: embedding, heads: heads, blocks: blocks, inputSize: task.agentCount + task.observationSize,
-                    actionCount: task.actionCount, decayScaling: decayScaling, hasQHead: false, hasValueHead: true)
+                    actionCount: task.actionCount, decayScaling: decayScaling, hasQHead: false, hasValueHead: true,
+                    timestepEncoding: timestepEncoding)
     }
 }
 

@@ -88,7 +88,12 @@ public final class PPOUpdate {
 
     /// Forward, loss, backward, all-reduce (mean), clip, Adam on the filled minibatch.
     private func optimiserStep() throws -> PPOTerms {
-        minibatch.initialStates.withUnsafeBufferPointer { network.forward(parameters: parameters, batch: minibatch.batch, initialStates: $0) }
+        minibatch.initialStates.withUnsafeBufferPointer { states in
+            minibatch.stepCounts.withUnsafeBufferPointer { counts in
+                network.forward(parameters: parameters, batch: minibatch.batch, initialStates: states,
+                                stepCounts: network.config.timestepEncoding ? counts : nil)
+            }
+        }
         let step = minibatch.batch.legal.withUnsafeBufferPointer {
             PPOObjective.evaluate(logits: network.logits, values: network.values, legal: $0.baseAddress!,
                                   targets: minibatch.targets, settings: settings.loss, dLogits: network.logitsGradient,

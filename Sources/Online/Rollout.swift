@@ -12,7 +12,8 @@ import Model
 /// bootstrap observation's flag (pitfall P3). `bootstrapValues` (E·N) are V_T from the read-only
 /// acting call after the last step. `initialStates` are h_start, every env's retention states before
 /// the rollout's first step, as `SablePolicy.saveStates` lays them out: (modules, E, `stateSize`)
-/// with `stateSize` = H·d·d (empty for a rollout made without states).
+/// with `stateSize` = H·d·d (empty for a rollout made without states). `stepCounts` (E, T) are the
+/// episode step counts of obs_t (0 when it begins an episode; the timestep encoding's input, P11).
 public final class Rollout: @unchecked Sendable {
     public let envs: Int
     public let steps: Int
@@ -34,6 +35,7 @@ public final class Rollout: @unchecked Sendable {
     public var advantages: [Float]
     public var returns: [Float]
     public var initialStates: [Float]
+    public var stepCounts: [Int32]
 
     /// - Parameters: `stateModules`, `stateSize`: the shape of h_start per env (see `initialStates`).
     public init(envs: Int, steps: Int, agents: Int, inputSize: Int, actionCount: Int, stateModules: Int = 0, stateSize: Int = 0) {
@@ -58,6 +60,7 @@ public final class Rollout: @unchecked Sendable {
         advantages = [Float](repeating: 0, count: tokens)
         returns = [Float](repeating: 0, count: tokens)
         initialStates = [Float](repeating: 0, count: stateModules * envs * stateSize)
+        stepCounts = [Int32](repeating: 0, count: envs * steps)
     }
 
     /// A rollout for a network of `config` (inputs, actions and the h_start shape from it).

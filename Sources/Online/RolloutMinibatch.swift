@@ -8,11 +8,13 @@ import TensorCore
 /// log-probability, old value, Â and G; the decoder then sees the previous agent *in this order*
 /// (start token for j = 0). `resets` are the rollout's `first` flags. `initialStates` are the chosen
 /// envs' h_start, (modules, B, H·d·d) as `SableNetwork.forward` takes them; the agent order does
-/// not touch them (a state sums over agents, P6). Storage is allocated once.
+/// not touch them (a state sums over agents, P6); `stepCounts` (B, T) the envs' episode step
+/// counts. Storage is allocated once.
 public struct RolloutMinibatch {
     public var batch: AgentBatch
     public var targets: PPOTargets
     public var initialStates: [Float]
+    public var stepCounts: [Int32]
 
     /// Room for `envs` sequences of `steps` timesteps and `agents` agents, and their h_start, for a
     /// network of `config`.
@@ -22,6 +24,7 @@ public struct RolloutMinibatch {
         batch.agentMask = [Float](repeating: 1, count: envs * agents)
         targets = PPOTargets(capacity: envs * steps * agents)
         initialStates = [Float](repeating: 0, count: 3 * config.blocks * envs * config.heads * config.headSize * config.headSize)
+        stepCounts = [Int32](repeating: 0, count: envs * steps)
     }
 
     /// Fills the minibatch from `rollout` with the envs `envs` (as many as the batch holds) and the
@@ -38,6 +41,7 @@ public struct RolloutMinibatch {
             for (b, e) in envs.enumerated() {
                 for t in 0..<steps {
                     batch.resets[b * steps + t] = Float(rollout.first[rollout.firstIndex(env: e, step: t)])
+                    stepCounts[b * steps + t] = rollout.stepCounts[e * steps + t]
                     for (j, i) in order.enumerated() {
                         let row = (b * steps + t) * n + j, source = rollout.token(env: e, step: t, agent: i)
                         for k in 0..<d { obs[row * d + k] = rollout.observations[source * d + k] }

@@ -12,12 +12,15 @@ import Testing
 /// (§1.7, P12) and per-timestep (recurrent) chunks, from a fresh start and from mid-episode h_start.
 @Suite struct TrainingFormEquivalenceTests {
     /// con-5x5x3a (time limit 25): every env resets inside a 60-step rollout. With `warmup`, a
-    /// rollout of that many steps is collected and dropped first, so the returned one starts mid-episode.
-    static func collected(steps: Int = 60, envs: Int = 3, seed: UInt64 = 4, warmup: Int = 0) throws -> (SableLayout, ParameterArena, Rollout) {
+    /// rollout of that many steps is collected and dropped first, so the returned one starts
+    /// mid-episode. The network has the timestep encoding unless `timestepEncoding` is false.
+    static func collected(steps: Int = 60, envs: Int = 3, seed: UInt64 = 4, warmup: Int = 0,
+                          timestepEncoding: Bool = true) throws -> (SableLayout, ParameterArena, Rollout) {
         let task = try TaskRegistry.task(id: "con-5x5x3a")
         let n = task.agentCount
         let config = ModelConfig(embedding: 16, heads: 2, blocks: 1, inputSize: n + task.observationSize,
-                                 actionCount: task.actionCount, decayScaling: 0.8, hasQHead: false, hasValueHead: true)
+                                 actionCount: task.actionCount, decayScaling: 0.8, hasQHead: false, hasValueHead: true,
+                                 timestepEncoding: timestepEncoding)
         let layout = SableLayout(config: config)
         var random = RandomStream(seed: seed)
         let parameters = SableInitializer.parameters(for: layout, random: &random)
@@ -41,8 +44,11 @@ import Testing
         minibatch.fill(from: rollout, envs: Array(0..<rollout.envs)[...], order: Array(0..<rollout.agents))
         let network = SableNetwork(layout: layout, maxBatch: rollout.envs, timeSteps: rollout.steps, agentSlots: rollout.agents,
                                    chunkSteps: chunkSteps, carriesState: true)
-        minibatch.initialStates.withUnsafeBufferPointer {
-            network.forward(parameters: parameters, batch: minibatch.batch, initialStates: fromZero ? nil : $0)
+        minibatch.initialStates.withUnsafeBufferPointer { states in
+            minibatch.stepCounts.withUnsafeBufferPointer { counts in
+                network.forward(parameters: parameters, batch: minibatch.batch, initialStates: fromZero ? nil : states,
+                                stepCounts: layout.config.timestepEncoding ? counts : nil)
+            }
         }
         return (network, minibatch)
     }
@@ -69,8 +75,10 @@ import Testing
         (0..<rollout.envs).flatMap { e in (1..<rollout.steps).filter { rollout.first[rollout.firstIndex(env: e, step: $0)] != 0 } }
     }
 
-    @Test func wholeRolloutReproducesActingLogProbsAndValues() throws {
-        let (layout, parameters, rollout) = try Self.collected()
+    /// With and without the timestep encoding (P11).
+    @Test(arguments: [true, false])
+    func wholeRolloutReproducesActingLogProbsAndValues(timestepEncoding: Bool) throws {
+        let (layout, parameters, rollout) = try Self.collected(timestepEncoding: timestepEncoding)
         for e in 0..<rollout.envs {
             let starts = (1..<rollout.steps).filter { rollout.first[rollout.firstIndex(env: e, step: $0)] != 0 }
             #expect(!starts.isEmpty, "env \(e) has no episode start inside the rollout")
@@ -148,7 +156,8 @@ import Testing
         }
     }
 
-    /// The rollout's bookkeeping: rewards are the team reward on every agent, and `first` follows episode ends.
+    /// The rollout's bookkeeping: rewards are the team reward on every agent, `first` follows
+    /// episode ends, and step counts restart at 0 with each episode and grow by 1 inside it.
     @Test func rolloutRecordsTeamRewardsAndEpisodeStarts() throws {
         let (_, _, rollout) = try Self.collected()
         let n = rollout.agents
@@ -158,6 +167,11 @@ import Testing
                 let base = rollout.token(env: e, step: t, agent: 0)
                 for i in 1..<n { #expect(rollout.rewards[base + i] == rollout.rewards[base]) }
             }
+            for t in 1..<rollout.steps {
+                let count = rollout.stepCounts[e * rollout.steps + t], before = rollout.stepCounts[e * rollout.steps + t - 1]
+                #expect(count == (rollout.first[rollout.firstIndex(env: e, step: t)] != 0 ? 0 : before + 1))
+            }
+            #expect(rollout.stepCounts[e * rollout.steps] == 0)
             // con-5x5x3a ends by its 25-step limit at the latest.
             var sinceStart = 0
             for t in 0..<rollout.steps {
