@@ -70,7 +70,7 @@ let package = Package(
             name: "mtrl-dist",
             dependencies: [
                 "OptionParsing", "Training", "Distributed", "Datasets", "Environments", "Model", "ReferenceCases",
-                "TensorCore", "BinaryFormat", "Experiments", "Losses",
+                "TensorCore", "BinaryFormat", "Experiments", "Losses", "Online",
             ]),
         .executableTarget(
             name: "mtrl-bench",

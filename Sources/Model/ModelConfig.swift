@@ -28,11 +28,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var hasQHead: Bool
     /// true for online (PPO) Sable: a state-value head on the encoder output (online-sable.md §1.3 step 3).
     public var hasValueHead: Bool
+    /// Memory Sable's sinusoidal code of the episode step count on every retention's inputs
+    /// (online-sable.md §1.3 step 2, P11; on in Mava's latest rec config); off for offline training.
+    public var timestepEncoding: Bool
     public var paddingMode: PaddingMode
 
     public init(embedding: Int, heads: Int, blocks: Int, inputSize: Int, actionCount: Int, qBins: Int = 1,
                 decayScaling: Double = 0.5, hasQHead: Bool = true, paddingMode: PaddingMode = .inert,
-                hasValueHead: Bool = false) {
+                hasValueHead: Bool = false, timestepEncoding: Bool = false) {
         self.embedding = embedding
         self.heads = heads
         self.blocks = blocks
@@ -42,6 +45,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         self.decayScaling = decayScaling
         self.hasQHead = hasQHead
         self.hasValueHead = hasValueHead
+        self.timestepEncoding = timestepEncoding
         self.paddingMode = paddingMode
     }
 

@@ -14,15 +14,20 @@ struct MultiScaleRetention {
     let heads: Int
     let embedding: Int
     let causal: Bool
+    /// Which of the network's carried states this module uses (encoder blocks, decoder self, decoder cross).
+    let stateModule: Int
+    let encoding: TimestepEncoding?
     let q, k, v, gatePre: Matrix
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix  // (E, 3E): W_q | W_k | W_v with head h in columns h·d..<(h+1)·d
 
-    init(slices: RetentionSlices, config: ModelConfig, causal: Bool, maxRows: Int, workspace: Workspace) {
+    init(slices: RetentionSlices, config: ModelConfig, causal: Bool, stateModule: Int, maxRows: Int, workspace: Workspace) {
         self.slices = slices
         heads = config.heads
         embedding = config.embedding
         self.causal = causal
+        self.stateModule = stateModule
+        encoding = config.timestepEncoding ? TimestepEncoding(embedding: config.embedding, workspace: workspace) : nil
         let e = embedding
         q = workspace.matrix(maxRows, e)
         k = workspace.matrix(maxRows, e)
@@ -33,10 +38,21 @@ struct MultiScaleRetention {
         packed = workspace.matrix(e, 3 * e)
     }
 
+    /// The inputs as retention sees them: with the timestep encoding, the key, query and value
+    /// plus the code of each row's step count (in the scratch's positioned buffers).
+    private func positioned(_ xk: Matrix, _ xq: Matrix, _ xv: Matrix, sequences: SampleSequences,
+                            scratch: RetentionScratch) -> (Matrix, Matrix, Matrix) {
+        guard let encoding else { return (xk, xq, xv) }
+        let steps = sequences.rowSteps!
+        let x = encoding.positioned(key: xk, query: xq, value: xv, into: (scratch.positionedKey, scratch.positionedQuery)) { steps[$0] }
+        return (x.key, x.query, x.value)
+    }
+
     /// Forward over `rows` = Σ L_b rows, the samples of `sequences`.
     /// Uses scratch a, b, c (d and e are left to the caller).
-    func forward(key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int, p: ParameterView,
+    func forward(key: Matrix, query: Matrix, value: Matrix, rows: Int, p: ParameterView,
                  sequences: SampleSequences, scratch: RetentionScratch, into out: Matrix) {
+        let (xk, xq, xv) = positioned(key, query, value, sequences: sequences, scratch: scratch)
         let e = embedding
         let y = scratch.c.prefix(rows: rows)
         slices.pack(p, heads: heads, into: packed)
@@ -68,11 +84,14 @@ struct MultiScaleRetention {
         }
     }
 
-    /// Y = ((Q Kᵀ) ⊙ D) V per sample and head (single-threaded products on each worker).
+    /// Y = ((Q Kᵀ) ⊙ D) V per sample and head, chunkwise with the carried state (single-threaded
+    /// products on each worker).
     private func retain(_ sequences: SampleSequences, scratch: RetentionScratch, into y: Matrix) {
         forEachSampleAndHead(sequences, scratch: scratch) { b, h, worker, cols in
-            RetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: sequences.decay(sample: b, head: h),
-                                    scores: scratch.scores[worker], into: cols(y))
+            ChunkedRetentionKernel.forward(q: cols(q), k: cols(k), v: cols(v), decay: sequences.decay(sample: b, head: h),
+                                           state: sequences.state(sample: b, head: h, module: stateModule),
+                                           scores: scratch.scores[worker], temporary: scratch.stateTemporaries[worker],
+                                           into: cols(y))
         }
     }
 
@@ -84,9 +103,10 @@ struct MultiScaleRetention {
 
     /// Accumulates dX_k, dX_q, dX_v (may alias each other) and the module's parameter gradients.
     /// Uses scratch a, b, c, e for temporaries (d is left to the caller).
-    func backward(dOut: Matrix, key xk: Matrix, query xq: Matrix, value xv: Matrix, rows: Int,
+    func backward(dOut: Matrix, key: Matrix, query: Matrix, value: Matrix, rows: Int,
                   p: ParameterView, g: ParameterView, sequences: SampleSequences,
                   scratch: RetentionScratch, dKey: Matrix, dQuery: Matrix, dValue: Matrix) {
+        let (xk, xq, xv) = positioned(key, query, value, sequences: sequences, scratch: scratch)
         let e = embedding, d = e / heads
         let y = scratch.e.prefix(rows: rows), yNorm = scratch.c.prefix(rows: rows)
         let dZ = scratch.a.prefix(rows: rows), dG = scratch.b.prefix(rows: rows)
@@ -116,9 +136,11 @@ struct MultiScaleRetention {
         // Z, Y and dYnorm are consumed: their places take dQ, dK, dV.
         let dQ = scratch.c.prefix(rows: rows), dK = scratch.e.prefix(rows: rows), dV = dZ
         forEachSampleAndHead(sequences, scratch: scratch) { b, h, worker, cols in
-            RetentionKernel.backward(
+            ChunkedRetentionKernel.backward(
                 dy: cols(dY), q: cols(q), k: cols(k), v: cols(v), decay: sequences.decay(sample: b, head: h),
+                state: sequences.state(sample: b, head: h, module: stateModule),
                 scores: scratch.scores[worker], scratch: scratch.scoreGradients[worker],
+                temporary: scratch.stateTemporaries[worker], stateGradient: scratch.stateGradients[worker],
                 dq: cols(dQ), dk: cols(dK), dv: cols(dV))
         }
         let dPacked = scratch.packed
@@ -151,15 +173,22 @@ extension RetentionSlices {
 }
 
 /// Temporaries (B·L, E) shared by every layer of one network: forward-only values that backward
-/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients, their rows
-/// padded to a multiple of 16 floats so that every row starts 64-byte aligned (BLAS, not the loop).
+/// recomputes, and backward gradients; per worker, (L, L) scores and score gradients for chunks of
+/// L = `tokens`, their rows padded to a multiple of 16 floats so that every row starts 64-byte
+/// aligned (BLAS, not the loop), and the carried state's (L, d) temporary and (d, d) gradient;
+/// with the timestep encoding, the positioned key and query inputs (B·L, E).
 struct RetentionScratch {
     let a, b, c, d, e: Matrix
+    let positionedKey, positionedQuery: Matrix
     let scores: [Matrix]
     let scoreGradients: [Matrix]
+    let stateTemporaries: [Matrix]
+    let stateGradients: [Matrix]
     let packed: Matrix
 
-    init(maxRows: Int, embedding: Int, tokens: Int, workspace: Workspace) {
+    init(maxRows: Int, embedding: Int, headSize: Int, tokens: Int, encodesTimesteps: Bool, workspace: Workspace) {
+        positionedKey = workspace.matrix(encodesTimesteps ? maxRows : 0, embedding)
+        positionedQuery = workspace.matrix(encodesTimesteps ? maxRows : 0, embedding)
         a = workspace.matrix(maxRows, embedding)
         b = workspace.matrix(maxRows, embedding)
         c = workspace.matrix(maxRows, embedding)
@@ -169,6 +198,11 @@ struct RetentionScratch {
         func square() -> Matrix { Matrix(workspace.floats(tokens * stride), rows: tokens, cols: tokens, stride: stride) }
         scores = (0..<Parallel.workerCount).map { _ in square() }
         scoreGradients = (0..<Parallel.workerCount).map { _ in square() }
+        let headStride = AlignedBuffer.paddedCount(headSize)
+        stateTemporaries = (0..<Parallel.workerCount).map { _ in
+            Matrix(workspace.floats(tokens * headStride), rows: tokens, cols: headSize, stride: headStride)
+        }
+        stateGradients = (0..<Parallel.workerCount).map { _ in workspace.matrix(headSize, headSize) }
         packed = workspace.matrix(embedding, 3 * embedding)
     }
 }

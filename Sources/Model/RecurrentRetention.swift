@@ -3,7 +3,8 @@ import TensorCore
 
 /// Multi-scale retention in recurrent form (spec §2.3 "Recurrent form", §8) for C environment
 /// copies with m new tokens each: per head S ← S + Kᵀ V (over the m tokens), then R = Q S;
-/// GroupNorm, swish gate and W_o exactly as in the training form.
+/// GroupNorm, swish gate and W_o exactly as in the training form; with the timestep encoding, the
+/// inputs first get the code of their copy's step count.
 ///
 /// Shapes: X_k, X_q, X_v, out (C·m, E); states (C, H, d, d) per module, already decayed.
 struct RecurrentRetention {
@@ -11,6 +12,8 @@ struct RecurrentRetention {
     let heads: Int
     let embedding: Int
     let q, k, v, y, yNorm: Matrix
+    let encoding: TimestepEncoding?
+    let positionedKey, positionedQuery: Matrix
     let gnMean, gnRstd: UnsafeMutablePointer<Float>
     let packed: Matrix
 
@@ -27,6 +30,9 @@ struct RecurrentRetention {
         gnMean = workspace.floats(maxRows * heads * heads)
         gnRstd = workspace.floats(maxRows * heads * heads)
         packed = workspace.matrix(e, 3 * e)
+        encoding = config.timestepEncoding ? TimestepEncoding(embedding: e, workspace: workspace) : nil
+        positionedKey = workspace.matrix(config.timestepEncoding ? maxRows : 0, e)
+        positionedQuery = workspace.matrix(config.timestepEncoding ? maxRows : 0, e)
     }
 
     /// Packs the per-head projections (call whenever the parameters may have changed).
@@ -34,8 +40,14 @@ struct RecurrentRetention {
         slices.pack(p, heads: heads, into: packed)
     }
 
-    func step(key xk: Matrix, query xq: Matrix, value xv: Matrix, tokensPerCopy m: Int,
+    /// `stepCounts`: each copy's episode step count (with the timestep encoding).
+    func step(key: Matrix, query: Matrix, value: Matrix, tokensPerCopy m: Int, stepCounts: UnsafeBufferPointer<Int32>?,
               states: UnsafeMutablePointer<Float>, p: ParameterView, into out: Matrix) {
+        var (xk, xq, xv) = (key, query, value)
+        if let encoding {
+            let x = encoding.positioned(key: key, query: query, value: value, into: (positionedKey, positionedQuery)) { stepCounts![$0 / m] }
+            (xk, xq, xv) = (x.key, x.query, x.value)
+        }
         let e = embedding, d = e / heads, rows = xk.rows
         MatMul.product(xq, packed.columns(0, e), into: q.prefix(rows: rows))
         MatMul.product(xk, packed.columns(e, e), into: k.prefix(rows: rows))

@@ -65,12 +65,13 @@ struct EncoderBlock {
     let residual2: DeferredMatrix
     let norm2: NormActivation
 
-    init(slices: EncoderBlockSlices, config: ModelConfig, maxRows: Int, workspace: Workspace) {
+    /// Block `index` of the encoder (its carried state is module `index`).
+    init(slices: EncoderBlockSlices, index: Int, config: ModelConfig, maxRows: Int, workspace: Workspace) {
         let e = config.embedding
         self.slices = slices
         preNorm = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
-        retention = MultiScaleRetention(slices: slices.retention, config: config, causal: false, maxRows: maxRows,
-                                        workspace: workspace)
+        retention = MultiScaleRetention(slices: slices.retention, config: config, causal: false, stateModule: index,
+                                        maxRows: maxRows, workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)
@@ -142,15 +143,17 @@ struct DecoderBlock {
     let residual3: DeferredMatrix
     let norm3: NormActivation
 
-    init(slices: DecoderBlockSlices, config: ModelConfig, maxRows: Int, isLast: Bool, workspace: Workspace) {
+    /// Block `index` of the decoder (carried states: modules blocks + `index`, self, and
+    /// 2·blocks + `index`, cross).
+    init(slices: DecoderBlockSlices, index: Int, config: ModelConfig, maxRows: Int, isLast: Bool, workspace: Workspace) {
         let e = config.embedding
         self.slices = slices
-        selfRetention = MultiScaleRetention(slices: slices.selfRetention, config: config, causal: true, maxRows: maxRows,
-                                            workspace: workspace)
+        selfRetention = MultiScaleRetention(slices: slices.selfRetention, config: config, causal: true,
+                                            stateModule: config.blocks + index, maxRows: maxRows, workspace: workspace)
         residual1 = workspace.matrix(maxRows, e)
         norm1 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
-        crossRetention = MultiScaleRetention(slices: slices.crossRetention, config: config, causal: true, maxRows: maxRows,
-                                             workspace: workspace)
+        crossRetention = MultiScaleRetention(slices: slices.crossRetention, config: config, causal: true,
+                                             stateModule: 2 * config.blocks + index, maxRows: maxRows, workspace: workspace)
         residual2 = workspace.matrix(maxRows, e)
         norm2 = NormActivation(maxRows: maxRows, cols: e, storesOutput: false, workspace: workspace)
         feedForward = FeedForward(slices: slices.feedForward)

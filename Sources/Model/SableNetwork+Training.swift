@@ -5,7 +5,13 @@ import TensorCore
 extension SableNetwork {
     /// Training-form forward pass over `batch` (spec §2.6–§2.7) with `parameters`, padded or
     /// compact; `padding_mode = naive` needs a padded batch (absent tokens take part there).
-    public func forward(parameters: ParameterArena, batch: AgentBatch) {
+    /// `initialStates` (networks built with `carriesState`) are the retention states each sample
+    /// starts from, laid out as `SablePolicy.saveStates` writes them for B copies:
+    /// (3·blocks modules, B, H, d, d), modules = encoder blocks, decoder self, decoder cross;
+    /// without them every sample starts from zero. `stepCounts` (B·T, configs with the timestep
+    /// encoding only) are each sample's episode step counts per timestep.
+    public func forward(parameters: ParameterArena, batch: AgentBatch, initialStates: UnsafeBufferPointer<Float>? = nil,
+                        stepCounts: UnsafeBufferPointer<Int32>? = nil) {
         let c = config
         precondition(batch.timeSteps == timeSteps && batch.agentSlots == agentSlots && batch.batchSize <= maxBatch
                      && batch.inputSize == c.inputSize && batch.actionCount == c.actionCount,
@@ -14,6 +20,8 @@ extension SableNetwork {
         batchSize = batch.batchSize
         rowCount = batch.rowCount
         loadInputs(batch)
+        loadInitialStates(initialStates)
+        loadStepCounts(stepCounts)
         let rows = rowCount
         ParameterView.with(parameters) { p in
             var x = encode(rows: rows, p: p)
@@ -84,9 +92,10 @@ extension SableNetwork {
     }
 
     /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks, the sample
-    /// row spans and the per-sample first-visible timesteps of the decay (§2.5).
+    /// row spans and the per-sample decay visibility per chunk (§2.5, online-sable.md §1.7).
     private func loadInputs(_ batch: AgentBatch) {
         let c = config, rows = rowCount, a = c.actionCount, slots = agentSlots, t = timeSteps
+        let chunks = (t + chunkSteps - 1) / chunkSteps
         batch.observations.withUnsafeBufferPointer { src in
             observations.pointer.update(from: src.baseAddress!, count: rows * c.inputSize)
         }
@@ -97,10 +106,9 @@ extension SableNetwork {
             let n = batch.agentCounts[b], start = batch.rows(ofSample: b).lowerBound
             sampleRowStarts[b] = Int32(start)
             sampleAgents[b] = Int32(n)
-            var first: Int32 = 0
+            CarriedState.visibility(steps: t, chunkSteps: chunkSteps, startsEpisode: { batch.resets[b * t + $0] != 0 },
+                                    firstVisible: firstVisible + b * t, visibleSteps: visibleSteps + b * chunks)
             for s in 0..<t {
-                if s > 0 && batch.resets[b * t + s] != 0 { first = Int32(s) }
-                firstVisible[b * t + s] = first
                 var previous = -1
                 for i in 0..<n {
                     let row = start + s * n + i
@@ -116,6 +124,33 @@ extension SableNetwork {
             }
         }
         sampleRowStarts[batchSize] = Int32(rows)
+    }
+
+    /// Each row's step count from `counts` (B·T), with the timestep encoding.
+    private func loadStepCounts(_ counts: UnsafeBufferPointer<Int32>?) {
+        precondition(config.timestepEncoding == (counts != nil),
+                     config.timestepEncoding ? "a network with the timestep encoding needs the step counts" : "step counts given to a network without the timestep encoding")
+        guard let counts else { return }
+        let t = timeSteps
+        precondition(counts.count == batchSize * t, "step counts hold \(counts.count) values, a batch of \(batchSize) × \(t) needs \(batchSize * t)")
+        for b in 0..<batchSize {
+            let start = Int(sampleRowStarts[b]), n = Int(sampleAgents[b])
+            for s in 0..<t { for i in 0..<n { rowSteps[start + s * n + i] = counts[b * t + s] } }
+        }
+    }
+
+    /// Copies `states` ((3·blocks, B, H, d, d)) into the network's (3·blocks, maxBatch, H, d, d) store.
+    private func loadInitialStates(_ states: UnsafeBufferPointer<Float>?) {
+        hasInitialStates = states != nil
+        guard let states else { return }
+        let c = config, size = c.heads * c.headSize * c.headSize, modules = 3 * c.blocks
+        precondition(carriesState, "initial retention states need a network built with carriesState")
+        precondition(states.count == modules * batchSize * size,
+                     "initial states hold \(states.count) floats, a batch of \(batchSize) needs \(modules * batchSize * size)")
+        for m in 0..<modules {
+            (initialStateStore + m * maxBatch * size).update(from: states.baseAddress! + m * batchSize * size,
+                                                              count: batchSize * size)
+        }
     }
 
     /// Accumulates into `gradients` the gradient for `logitsGradient`, `qGradient` and, with a value

@@ -6,7 +6,8 @@ import TensorCore
 /// every row-wise product sees only the batch's rows and retention only each sample's own tokens.
 ///
 /// `forward` runs the whole window as one chunk (zero initial state, decay with episode resets,
-/// §2.5), keeping what backward needs in a workspace sized once for `maxBatch` (retention scores
+/// §2.5) unless built for online training (`chunkSteps`, `carriesState`: chunks chained by a
+/// carried state that starts from given h_start states, online-sable.md §1.7), keeping what backward needs in a workspace sized once for `maxBatch` (retention scores
 /// and RMSNorm outputs that only feed the next operation are rebuilt by backward instead, see
 /// `MultiScaleRetention` and `NormActivation`); `backward` then
 /// accumulates into a gradient arena the gradient for the output gradients written into
@@ -26,6 +27,10 @@ public final class SableNetwork: @unchecked Sendable {
     public let binCenters: [Float]
     /// Samples in the last forward.
     public internal(set) var batchSize = 0
+    /// Timesteps per retention chunk (T: the whole window).
+    public let chunkSteps: Int
+    /// Whether `forward` accepts initial retention states.
+    public let carriesState: Bool
 
     let workspace = Workspace()
     let observations: Matrix
@@ -52,6 +57,13 @@ public final class SableNetwork: @unchecked Sendable {
     /// Rows of the last forward (T·Σ n_b).
     public internal(set) var rowCount = 0
     let decayPowers: UnsafeMutablePointer<Float>
+    let visibleSteps: UnsafeMutablePointer<Int32>
+    let initialStateStore: UnsafeMutablePointer<Float>
+    let entryStates: UnsafeMutablePointer<Float>
+    /// Each row's episode step count (timestep-encoding configs).
+    let rowSteps: UnsafeMutablePointer<Int32>
+    /// Whether the last forward started from given states.
+    var hasInitialStates = false
     let scratch: RetentionScratch
     let gradA, gradB, dObsRep: Matrix
     let dObservations: Matrix
@@ -66,27 +78,35 @@ public final class SableNetwork: @unchecked Sendable {
         return best
     }
 
-    /// - Parameters: `binCenters`: HL-Gauss centres when `config.qBins > 1` (K values).
-    public init(layout: SableLayout, maxBatch: Int, timeSteps: Int, agentSlots: Int, binCenters: [Float] = []) {
+    /// - Parameters: `binCenters`: HL-Gauss centres when `config.qBins > 1` (K values);
+    ///   `chunkSteps`: timesteps per retention chunk (nil: the whole window); `carriesState`: room
+    ///   for initial states given to `forward`.
+    public init(layout: SableLayout, maxBatch: Int, timeSteps: Int, agentSlots: Int, binCenters: [Float] = [],
+                chunkSteps: Int? = nil, carriesState: Bool = false) {
         let c = layout.config
         precondition(c.qBins == 1 || binCenters.count == c.qBins, "need \(c.qBins) HL-Gauss bin centres, got \(binCenters.count)")
+        let chunk = chunkSteps ?? timeSteps
+        precondition(chunk >= 1 && chunk <= timeSteps, "retention chunk of \(chunk) timesteps does not fit a window of \(timeSteps)")
+        self.chunkSteps = chunk
+        self.carriesState = carriesState
         self.layout = layout
         self.maxBatch = maxBatch
         self.timeSteps = timeSteps
         self.agentSlots = agentSlots
         self.binCenters = binCenters
         let tokens = timeSteps * agentSlots, rows = maxBatch * tokens, e = c.embedding
+        let chunks = (timeSteps + chunk - 1) / chunk, stateSize = c.heads * c.headSize * c.headSize
         let ws = workspace
         observations = ws.matrix(rows, c.inputSize)
         actionTokens = ws.matrix(rows, c.actionCount + 1)
         obsNorm = NormActivation(maxRows: rows, cols: c.inputSize, workspace: ws)
         obsAct = ws.matrix(rows, e)
-        encoderBlocks = layout.encoderBlocks.map {
-            EncoderBlock(slices: $0, config: c, maxRows: rows, workspace: ws)
+        encoderBlocks = layout.encoderBlocks.enumerated().map {
+            EncoderBlock(slices: $1, index: $0, config: c, maxRows: rows, workspace: ws)
         }
         decoderNorm = NormActivation(maxRows: rows, cols: e, workspace: ws)
         decoderBlocks = layout.decoderBlocks.enumerated().map { index, slices in
-            DecoderBlock(slices: slices, config: c, maxRows: rows,
+            DecoderBlock(slices: slices, index: index, config: c, maxRows: rows,
                          isLast: index == layout.decoderBlocks.count - 1, workspace: ws)
         }
         policyHead = OutputHead(slices: layout.policyHead, maxRows: rows, embedding: e, workspace: ws)
@@ -103,8 +123,13 @@ public final class SableNetwork: @unchecked Sendable {
         firstVisible = ws.integers(maxBatch * timeSteps)
         sampleRowStarts = ws.integers(maxBatch + 1)
         sampleAgents = ws.integers(maxBatch)
-        decayPowers = ws.floats(c.heads * timeSteps)
-        scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: tokens, workspace: ws)
+        decayPowers = ws.floats(c.heads * (timeSteps + 1))
+        visibleSteps = ws.integers(maxBatch * chunks)
+        initialStateStore = ws.floats(carriesState ? 3 * c.blocks * maxBatch * stateSize : 0)
+        entryStates = ws.floats(maxBatch * (chunks - 1) * stateSize)
+        rowSteps = ws.integers(c.timestepEncoding ? rows : 0)
+        scratch = RetentionScratch(maxRows: rows, embedding: e, headSize: c.headSize, tokens: chunk * agentSlots,
+                                   encodesTimesteps: c.timestepEncoding, workspace: ws)
         gradA = ws.matrix(rows, e)
         gradB = ws.matrix(rows, e)
         dObsRep = ws.matrix(rows, e)
@@ -112,7 +137,7 @@ public final class SableNetwork: @unchecked Sendable {
         let kappas = c.decayRates
         for h in 0..<c.heads {
             var w: Float = 1
-            for t in 0..<timeSteps { decayPowers[h * timeSteps + t] = w; w *= kappas[h] }
+            for t in 0...timeSteps { decayPowers[h * (timeSteps + 1) + t] = w; w *= kappas[h] }
         }
     }
 
@@ -139,6 +164,9 @@ public final class SableNetwork: @unchecked Sendable {
     /// The last forward's samples, with the encoder's (full) or the decoder's (causal) decay.
     func sequences(causal: Bool) -> SampleSequences {
         SampleSequences(count: batchSize, timeSteps: timeSteps, rowStarts: sampleRowStarts, agents: sampleAgents,
-                        firstVisible: firstVisible, powers: decayPowers, causal: causal)
+                        firstVisible: firstVisible, powers: decayPowers, causal: causal, chunkSteps: chunkSteps,
+                        visibleSteps: visibleSteps, initialStates: hasInitialStates ? UnsafePointer(initialStateStore) : nil,
+                        entryStates: entryStates, maxBatch: maxBatch, heads: config.heads, headSize: config.headSize,
+                        rowSteps: config.timestepEncoding ? UnsafePointer(rowSteps) : nil)
     }
 }

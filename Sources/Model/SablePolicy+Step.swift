@@ -8,19 +8,19 @@ extension SablePolicy {
     /// - Parameters: `observations` (C·n·D_o) rows `[one-hot ID, features]`; `legal` (C·n·A, 1 = legal);
     ///   `forcedActions` (C·n) feeds given actions to the decoder instead of the chosen ones (teacher
     ///   forcing, used to compare with the training form).
+    ///   `stepCounts` (C) each copy's episode step count, for configs with the timestep encoding.
     /// - Returns: the chosen action of every agent (C·n), illegal actions never chosen.
     public func step(parameters: ParameterArena, observations: [Float], legal: [UInt8], random: inout RandomStream,
-                     forcedActions: [Int32]? = nil) -> [Int32] {
+                     forcedActions: [Int32]? = nil, stepCounts: [Int32]? = nil) -> [Int32] {
         var actions = [Int32](repeating: 0, count: copies * agents)
         observations.withUnsafeBufferPointer { o in
             legal.withUnsafeBufferPointer { l in
                 actions.withUnsafeMutableBufferPointer { out in
-                    if let forcedActions {
-                        forcedActions.withUnsafeBufferPointer { f in
-                            step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: f, actions: out)
+                    withOptionalBuffer(forcedActions) { f in
+                        withOptionalBuffer(stepCounts) { s in
+                            step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: f,
+                                 stepCounts: s, actions: out)
                         }
-                    } else {
-                        step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil, actions: out)
                     }
                 }
             }
@@ -33,8 +33,10 @@ extension SablePolicy {
     /// every agent's state value.
     public func step(parameters: ParameterArena, observations: UnsafeBufferPointer<Float>, legal: UnsafeBufferPointer<UInt8>,
                      random: inout RandomStream, forcedActions: UnsafeBufferPointer<Int32>?,
-                     actions: UnsafeMutableBufferPointer<Int32>) {
+                     stepCounts: UnsafeBufferPointer<Int32>? = nil, actions: UnsafeMutableBufferPointer<Int32>) {
         let c = config, n = agents, a = c.actionCount
+        precondition(c.timestepEncoding == (stepCounts != nil) && (stepCounts?.count ?? copies) == copies,
+                     c.timestepEncoding ? "a policy with the timestep encoding needs one step count per copy (\(copies))" : "step counts given to a policy without the timestep encoding")
         precondition(observations.count == copies * n * c.inputSize && legal.count == copies * n * a && actions.count == copies * n
                      && (forcedActions?.count ?? copies * n) == copies * n,
                      "policy step: \(observations.count) observation floats, \(legal.count) legal flags and \(actions.count) action slots for \(copies) copies × \(n) agents (D_o \(c.inputSize), A \(a))")
@@ -43,14 +45,14 @@ extension SablePolicy {
             for r in selfRetention { r.pack(p) }
             for r in crossRetention { r.pack(p) }
             decayStates()
-            encode(observations, p: p)
+            encode(observations, stepCounts: stepCounts, p: p)
             if let valueHead {
                 valueHead.forward(obsRep, p: p, scratch: scratch, into: valueRows)
                 for r in 0..<(copies * n) { lastValues[r] = valueRows[r, 0] }
             }
             for i in 0..<n {
                 buildToken(agent: i, actions: forcedActions ?? UnsafeBufferPointer(actions))
-                decode(agent: i, p: p)
+                decode(agent: i, stepCounts: stepCounts, p: p)
                 for copy in 0..<copies {
                     let row = copy * n + i
                     for k in 0..<a {
@@ -76,7 +78,7 @@ extension SablePolicy {
         }
     }
 
-    private func encode(_ observations: UnsafeBufferPointer<Float>, p: ParameterView) {
+    private func encode(_ observations: UnsafeBufferPointer<Float>, stepCounts: UnsafeBufferPointer<Int32>?, p: ParameterView) {
         let rows = copies * agents
         input.pointer.update(from: observations.baseAddress!, count: observations.count)
         obsNorm.forward(input, scale: p.pointer(layout.obsNorm))
@@ -85,8 +87,8 @@ extension SablePolicy {
         for (b, block) in layout.encoderBlocks.enumerated() {
             let xin = encoderPre
             RMSNormKernel.forward(encoderX, scale: p.pointer(layout.encoderNorm), into: xin, rstd: rstdScratch)
-            encoderRetention[b].step(key: xin, query: xin, value: xin, tokensPerCopy: agents, states: states[b], p: p,
-                                     into: retentionOut)
+            encoderRetention[b].step(key: xin, query: xin, value: xin, tokensPerCopy: agents, stepCounts: stepCounts,
+                                     states: states[b], p: p, into: retentionOut)
             retentionOut.add(xin)
             RMSNormKernel.forward(retentionOut, scale: p.pointer(block.norm1), into: residual, rstd: rstdScratch)
             if encoderFFN[b].isActive(p) {
@@ -105,18 +107,18 @@ extension SablePolicy {
         }
     }
 
-    private func decode(agent i: Int, p: ParameterView) {
+    private func decode(agent i: Int, stepCounts: UnsafeBufferPointer<Int32>?, p: ParameterView) {
         MatMul.product(token, p.matrix(layout.actionKernel), into: decoderTemp)
         Activations.gelu(decoderTemp, into: decoderTemp)
         RMSNormKernel.forward(decoderTemp, scale: p.pointer(layout.decoderNorm), into: decoderX, rstd: rstdScratch)
         for copy in 0..<copies { decoderRep.rows(copy, 1).copy(from: obsRep.rows(copy * agents + i, 1)) }
         let blocks = config.blocks
         for (b, block) in layout.decoderBlocks.enumerated() {
-            selfRetention[b].step(key: decoderX, query: decoderX, value: decoderX, tokensPerCopy: 1,
+            selfRetention[b].step(key: decoderX, query: decoderX, value: decoderX, tokensPerCopy: 1, stepCounts: stepCounts,
                                   states: states[blocks + b], p: p, into: decoderSum)
             decoderSum.add(decoderX)
             RMSNormKernel.forward(decoderSum, scale: p.pointer(block.norm1), into: decoderH, rstd: rstdScratch)
-            crossRetention[b].step(key: decoderH, query: decoderRep, value: decoderH, tokensPerCopy: 1,
+            crossRetention[b].step(key: decoderH, query: decoderRep, value: decoderH, tokensPerCopy: 1, stepCounts: stepCounts,
                                    states: states[2 * blocks + b], p: p, into: decoderSum)
             decoderSum.add(decoderRep)
             RMSNormKernel.forward(decoderSum, scale: p.pointer(block.norm2), into: decoderTemp, rstd: rstdScratch)
@@ -156,4 +158,10 @@ extension SablePolicy {
             return Int32(last)
         }
     }
+}
+
+/// Runs `body` with a buffer of `array`, or with nil when there is none.
+private func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafeBufferPointer<T>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0) }
 }

@@ -89,7 +89,7 @@ public final class SablePolicy: @unchecked Sendable {
         valueRows = ws.matrix(c.hasValueHead ? rows : 0, 1)
         kappas = c.decayRates
         rstdScratch = ws.floats(rows)
-        scratch = RetentionScratch(maxRows: rows, embedding: e, tokens: 1, workspace: ws)
+        scratch = RetentionScratch(maxRows: rows, embedding: e, headSize: c.headSize, tokens: 1, encodesTimesteps: false, workspace: ws)
         lastLogits = [Float](repeating: 0, count: rows * c.actionCount)
         lastQValues = [Float](repeating: 0, count: rows * c.actionCount)
         lastValues = [Float](repeating: 0, count: c.hasValueHead ? rows : 0)

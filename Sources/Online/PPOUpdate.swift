@@ -11,11 +11,9 @@ import TensorCore
 /// Each epoch draws an env permutation and one agent permutation (the same for all timesteps and
 /// envs, pitfall P6) from `random`; minibatch m holds envs m·E/M ..< (m+1)·E/M of the permuted
 /// order and runs the training form on whole T-step sequences. Advantages are normalised per rank
-/// and minibatch (a rank plays one Mava learner copy, pitfall P7/P20) [PROJECT CHOICE].
-///
-/// Known gap: the training form starts every sequence from a zero hidden state, which equals the
-/// acting states h_start only when every env begins the rollout with a new episode (chunkwise
-/// training with a carried state, §1.7, is not built yet).
+/// and minibatch (a rank plays one Mava learner copy, pitfall P7/P20) [PROJECT CHOICE]. Each
+/// sequence starts from its env's h_start (the rollout's `initialStates`) and runs retention in
+/// chunks of `settings.chunkSteps` timesteps chained by the carried state (§1.7).
 public final class PPOUpdate {
     public let settings: PPOUpdateSettings
     public let network: SableNetwork
@@ -42,14 +40,14 @@ public final class PPOUpdate {
                      "PPO update: \(envs) envs do not split into \(settings.minibatches) minibatches (epochs \(settings.epochs))")
         self.settings = settings
         let perMinibatch = envs / settings.minibatches
-        network = SableNetwork(layout: layout, maxBatch: perMinibatch, timeSteps: steps, agentSlots: agents)
+        network = SableNetwork(layout: layout, maxBatch: perMinibatch, timeSteps: steps, agentSlots: agents,
+                               chunkSteps: min(settings.chunkSteps, steps), carriesState: true)
         self.parameters = parameters
         gradients = ParameterArena(layout: layout.arena)
         optimizer = AdamOptimizer(parameterCount: layout.arena.totalCount, settings: settings.adam)
         self.communicator = communicator
         reducer = GradientAllReduce(communicator: communicator, count: layout.arena.totalCount)
-        minibatch = RolloutMinibatch(envs: perMinibatch, steps: steps, agents: agents, inputSize: c.inputSize,
-                                     actionCount: c.actionCount)
+        minibatch = RolloutMinibatch(envs: perMinibatch, steps: steps, agents: agents, config: c)
         probabilities = workspace.floats(c.actionCount)
         envOrder = Array(0..<envs)
         agentOrder = Array(0..<agents)
@@ -60,8 +58,9 @@ public final class PPOUpdate {
     /// averaged over the optimiser steps and ranks. Collective: every rank calls it.
     public func run(rollout: Rollout, random: inout RandomStream) throws -> PPOTerms {
         let perMinibatch = network.maxBatch
-        precondition(rollout.envs == envOrder.count && rollout.steps == network.timeSteps && rollout.agents == agentOrder.count,
-                     "rollout (E \(rollout.envs), T \(rollout.steps), N \(rollout.agents)) does not fit the update")
+        precondition(rollout.envs == envOrder.count && rollout.steps == network.timeSteps && rollout.agents == agentOrder.count
+                     && rollout.initialStates.count == minibatch.initialStates.count / perMinibatch * rollout.envs,
+                     "rollout (E \(rollout.envs), T \(rollout.steps), N \(rollout.agents), \(rollout.initialStates.count) h_start floats) does not fit the update")
         for k in terms.indices { terms[k] = 0 }
         for epoch in 0..<settings.epochs {
             if settings.shufflesEnvs { shuffle(&envOrder, random: &random) }
@@ -89,7 +88,12 @@ public final class PPOUpdate {
 
     /// Forward, loss, backward, all-reduce (mean), clip, Adam on the filled minibatch.
     private func optimiserStep() throws -> PPOTerms {
-        network.forward(parameters: parameters, batch: minibatch.batch)
+        minibatch.initialStates.withUnsafeBufferPointer { states in
+            minibatch.stepCounts.withUnsafeBufferPointer { counts in
+                network.forward(parameters: parameters, batch: minibatch.batch, initialStates: states,
+                                stepCounts: network.config.timestepEncoding ? counts : nil)
+            }
+        }
         let step = minibatch.batch.legal.withUnsafeBufferPointer {
             PPOObjective.evaluate(logits: network.logits, values: network.values, legal: $0.baseAddress!,
                                   targets: minibatch.targets, settings: settings.loss, dLogits: network.logitsGradient,

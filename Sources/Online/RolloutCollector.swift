@@ -31,8 +31,9 @@ public final class RolloutCollector {
     var rewards: [Float]
     var terminal: [Bool]
     var truncated: [Bool]
-    /// Whether each copy's current observation begins an episode.
+    /// Whether each copy's current observation begins an episode, and its episode step count.
     var startsEpisode: [UInt8]
+    var episodeSteps: [Int32]
     var runningReturns: [Double]
     /// Hidden states saved around the read-only bootstrap call.
     var savedStates: [Float]
@@ -62,6 +63,7 @@ public final class RolloutCollector {
         terminal = [Bool](repeating: false, count: copies)
         truncated = [Bool](repeating: false, count: copies)
         startsEpisode = [UInt8](repeating: 1, count: copies)
+        episodeSteps = [Int32](repeating: 0, count: copies)
         runningReturns = [Double](repeating: 0, count: copies)
         savedStates = [Float](repeating: 0, count: policy.stateCount)
         finishedReturns.reserveCapacity(copies * 4096)
@@ -72,6 +74,7 @@ public final class RolloutCollector {
         environment.reset(copy: c, seed: resetRandom.next())
         policy.reset(copy: c)
         startsEpisode[c] = 1
+        episodeSteps[c] = 0
         runningReturns[c] = 0
     }
 
@@ -80,18 +83,21 @@ public final class RolloutCollector {
         buffer.withUnsafeMutableBufferPointer { policy.saveStates(into: $0) }
     }
 
-    /// Fills `rollout` (E = copies, N = agents) with `rollout.steps` steps under `parameters`,
-    /// then its bootstrap values and `first[T]` (§1.4).
+    /// Fills `rollout` (E = copies, N = agents) with h_start, `rollout.steps` steps under
+    /// `parameters`, then its bootstrap values and `first[T]` (§1.4).
     public func collect(parameters: ParameterArena, into rollout: Rollout) {
         let n = agents, a = task.actionCount, width = inputSize
-        precondition(rollout.envs == copies && rollout.agents == n && rollout.inputSize == width && rollout.actionCount == a,
-                     "rollout shape (E \(rollout.envs), N \(rollout.agents)) does not fit the collector (E \(copies), N \(n))")
+        precondition(rollout.envs == copies && rollout.agents == n && rollout.inputSize == width && rollout.actionCount == a
+                     && rollout.initialStates.count == policy.stateCount,
+                     "rollout shape (E \(rollout.envs), N \(rollout.agents), \(rollout.initialStates.count) state floats) does not fit the collector (E \(copies), N \(n), \(policy.stateCount) state floats)")
         finishedReturns.removeAll(keepingCapacity: true)
+        saveStates(into: &rollout.initialStates)
         for t in 0..<rollout.steps {
             observe()
             act(parameters: parameters, random: &actionRandom)
             for e in 0..<copies {
                 rollout.first[rollout.firstIndex(env: e, step: t)] = startsEpisode[e]
+                rollout.stepCounts[e * rollout.steps + t] = episodeSteps[e]
                 let token = rollout.token(env: e, step: t, agent: 0)
                 for k in 0..<(n * width) { rollout.observations[token * width + k] = inputs[e * n * width + k] }
                 for k in 0..<(n * a) { rollout.legal[token * a + k] = legal[e * n * a + k] }
@@ -107,6 +113,7 @@ public final class RolloutCollector {
                 for i in 0..<n { rollout.rewards[token + i] = rewards[e] }
                 runningReturns[e] += Double(rewards[e])
                 startsEpisode[e] = 0
+                episodeSteps[e] += 1
                 if terminal[e] || truncated[e] {
                     finishedReturns.append(runningReturns[e])
                     startEpisode(copy: e)
@@ -143,7 +150,10 @@ public final class RolloutCollector {
         inputs.withUnsafeBufferPointer { o in
             legal.withUnsafeBufferPointer { l in
                 actions.withUnsafeMutableBufferPointer { out in
-                    policy.step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil, actions: out)
+                    episodeSteps.withUnsafeBufferPointer { s in
+                        policy.step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil,
+                                    stepCounts: policy.config.timestepEncoding ? s : nil, actions: out)
+                    }
                 }
             }
         }

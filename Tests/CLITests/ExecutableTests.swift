@@ -12,7 +12,8 @@ import TestSupport
         let overview = try run(["--help"])
         #expect(overview.exitStatus == 0)
         for command in ["info", "tasks", "env check-trace", "env run", "env render", "collect", "dataset inspect",
-                        "dataset verify", "dataset subsample", "model", "model check-reference", "train", "evaluate", "report"] {
+                        "dataset verify", "dataset subsample", "model", "model check-reference", "train", "evaluate", "report",
+                        "online"] {
             #expect(overview.standardOutput.contains("  \(command) "), "\(command) listed")
             let help = try run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(help.exitStatus == 0 && help.standardOutput.hasPrefix("USAGE: mtrl-dist \(command)"), "\(command) --help")
@@ -27,6 +28,19 @@ import TestSupport
         #expect(flag.standardError == "error: unknown option '--evn' for `mtrl-dist tasks`. Did you mean --env? See `mtrl-dist tasks --help`.\n")
         let value = try run(["tasks", "--env", "starcraft"])
         #expect(value.exitStatus == 2 && value.standardError.contains("expected one of rware, lbf, connector"))
+    }
+
+    /// A tiny online run prints its header and one learning-curve line per update; minibatches that
+    /// do not divide the envs are a usage error.
+    @Test func onlinePrintsALearningCurve() throws {
+        let outcome = try run(["online", "--task", "lbf-8x8-2p-2f-coop", "--updates", "2", "--envs", "2", "--steps", "8",
+                               "--epochs", "1"])
+        #expect(outcome.exitStatus == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n")
+        #expect(lines.count == 3 && lines[0].hasPrefix("update\tenv_steps"))
+        #expect(lines.dropFirst().map { $0.split(separator: "\t").prefix(2).joined(separator: " ") } == ["1 16", "2 32"])
+        let bad = try run(["online", "--task", "lbf-8x8-2p-2f-coop", "--envs", "2", "--minibatches", "3"])
+        #expect(bad.exitStatus == 2 && bad.standardError.contains("--minibatches"), "\(bad.standardError)")
     }
 
     @Test func unknownTaskListsCloseMatches() throws {

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The PPO update of one rollout (online-sable.md §1.6): the first optimiser step sees ρ = 1, the
-/// parameters move, and ranks average their gradients (two ranks on the same rollout = one rank).
+/// parameters move (16-step retention chunks on 30 steps), and ranks average their gradients (two ranks on the same rollout = one rank).
 @Suite struct PPOUpdateTests {
     static let settings = PPOUpdateSettings(epochs: 2, minibatches: 1, shufflesAgents: false, shufflesEnvs: false)
 
@@ -21,8 +21,10 @@ import Testing
         return (parameters, update)
     }
 
+    /// The rollout starts mid-episode: ρ = 1 needs the training form to start from h_start.
     @Test func firstStepHasUnitRatioAndParametersMove() throws {
-        let (layout, start, rollout) = try TrainingFormEquivalenceTests.collected(steps: 30, envs: 2)
+        let (layout, start, rollout) = try TrainingFormEquivalenceTests.collected(steps: 30, envs: 2, warmup: 11)
+        #expect(rollout.initialStates.contains { abs($0) > 1e-2 }, "h_start is (nearly) zero")
         let (trained, update) = try Self.train(layout, start, rollout, communicator: SingleProcessCommunicator())
         #expect(update.firstStepTerms.largestRatioDeviation <= 1e-5)
         #expect(update.optimizer.stepCount == 2)
