@@ -14,11 +14,9 @@
 /// backward marks ranges. If `backward` throws, started reductions are left unfinished: end
 /// the run (`abort`).
 ///
-/// Which path runs: the trainer uses only the blocking one (`allReduce(_:)` after backward, in
-/// Training's `UpdateEngine`). The non-blocking path (`overlapsWithBackward`,
-/// `allReduce(_:during:)` with `GradientBucketTracker.markFinal`, `Communicator.startAllReduceSum`
-/// and `PendingReduction`) is not used by the trainer yet; it is kept, and tested (DistributedTests,
-/// mpi-probe `buckets`), for a later change that overlaps the reduction with backward.
+/// Both paths issue the same reductions (MPI_Iallreduce of the same buckets, in the same order),
+/// so they give the same sums, bit for bit. The trainer (Training's `UpdateEngine`) overlaps by
+/// default (`--overlap-allreduce`): its backward marks each layer's range as it finishes it.
 public final class GradientAllReduce {
     /// Floats in the gradient buffer.
     public let count: Int
