@@ -19,8 +19,10 @@ public enum Parallel {
     public static var workerCount: Int { BLAS.threadCount }
 
     /// Calls `body(chunk, worker)` for every chunk in `0..<chunks`; worker w of `workers` takes a
-    /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared.
+    /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared. Gives
+    /// `ComputeProgress` a turn when it returns.
     public static func forEachChunk(_ chunks: Int, workers: Int = workerCount, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+        defer { ComputeProgress.tick() }
         let used = min(workers, chunks)
         if used <= 1 {
             for c in 0..<chunks { body(c, 0) }

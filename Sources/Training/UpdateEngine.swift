@@ -19,7 +19,9 @@ import TensorCore
 /// finishes them (`SableLayout.backwardStages`, last layers first) and a bucket's reduction starts
 /// as soon as the bucket is complete, while backward goes on (`GradientAllReduce`); otherwise the
 /// buckets are reduced after backward. Both issue the same reductions of the same buckets in the
-/// same order, so the summed gradient is the same, bit for bit.
+/// same order, so the summed gradient is the same, bit for bit. Open MPI advances the reductions
+/// only inside MPI calls, so while overlapping, backward polls them between its kernels
+/// (`ComputeProgress`, at most every `pollInterval`) on this, the MPI thread.
 ///
 /// `shares` are the rank indices this process computes: its own rank under MPI, or all R ranks one
 /// after another for `--simulate-ranks R` (then `communicator` is single-process and the shares'
@@ -42,6 +44,8 @@ public final class UpdateEngine {
     let tau: Float
     /// The last batch of each rank this process computes, by rank.
     private var batches: [Int: AgentBatch] = [:]
+    /// Seconds between polls of the overlapped all-reduce during backward (between its kernels).
+    static let pollInterval = 2e-4
     /// Where the last update's time went (`computeGradients`, then `apply`).
     public private(set) var lastPhases = UpdatePhaseTimes()
 
@@ -135,9 +139,15 @@ public final class UpdateEngine {
                     if !needsICQ || shares.count > 1 { forward(b) }
                     let matches = loss.actionMatches(batch: b)
                     phases.forward += lap()
-                    var report = try loss.backward(
-                        globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present, parameters: online,
-                        gradients: gradients, finished: { if marksStages { try tracker.markFinal($0) } })
+                    let backward = {
+                        try self.loss.backward(
+                            globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
+                            parameters: self.online, gradients: self.gradients,
+                            finished: { if marksStages { try tracker.markFinal($0) } })
+                    }
+                    var report = marksStages && reducer.overlapsWithBackward
+                        ? try ComputeProgress.polling(every: Self.pollInterval, tracker.poll, during: backward)
+                        : try backward()
                     phases.backward += lap()
                     report.agentTokens = Int(b.agentMask.reduce(0) { $0 + Double($1) }) * b.timeSteps
                     report.actionMatches = matches
