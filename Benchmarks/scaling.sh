@@ -53,8 +53,9 @@ for E in $EMBEDS; do
                     || { echo "run E=$E R=$R overlap=$O failed; see $run.log"; continue; }
                 f="$run/final.json"
                 tps=$(final_field "$f" tokens_per_second) frac=$(final_field "$f" allreduce_fraction) mem=$(final_field "$f" peak_rss_mb)
-                [[ -z "${base[$O]:-}" ]] && base[$O]=$tps
-                eff=$(awk -v t="$tps" -v b="${base[$O]}" -v r="$R" 'BEGIN{printf "%.2f", t/(b*r)}')
+                [[ -z "${base[$O]:-}" && $R -eq 1 ]] && base[$O]=$tps
+                eff=-  # against the first 1-rank run of the same setting; none without --ranks 1
+                [[ -n "${base[$O]:-}" ]] && eff=$(awk -v t="$tps" -v b="${base[$O]}" -v r="$R" 'BEGIN{printf "%.2f", t/(b*r)}')
                 ms() { awk -v s="$(final_field "$f" "$1")" 'BEGIN{printf "%.1f", 1000*s}'; }
                 note=""; ((R > CORES)) && note="oversubscribed ($R ranks on $CORES cores)"
                 printf "%-6s %-6s %-8s %-12.0f %-11s %-10.3f %-9s %-9s %-9s %-9s %-13.0f %s\n" "$E" "$R" "$O" "$tps" "$eff" "$frac" \
