@@ -41,7 +41,7 @@ public protocol Communicator {
     /// Starts a sum all-reduce of `buffer` in place and returns at once where the transport allows
     /// (MPI_Iallreduce); the sum is in `buffer` after `wait()` on the result.
     /// The buffer must stay valid and untouched until then. Default: a blocking `allReduce`.
-    /// Used by `GradientAllReduce`'s non-blocking path, which the trainer does not use yet.
+    /// Used by `GradientAllReduce`'s non-blocking path (the trainer's overlapped all-reduce).
     /// Shapes: `buffer.count` ≤ Int32.max.
     func startAllReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws -> PendingReduction
 

@@ -10,15 +10,14 @@
 /// on, and waits for all of them at the end. Without it, buckets are reduced one after another,
 /// blocking, once backward has returned. Either way the result is the element-wise Σ over ranks.
 /// Open MPI advances non-blocking reductions only inside MPI calls, so each `markFinal` also
-/// polls the oldest unfinished one (MPI_Test); how much overlap results depends on how often
-/// backward marks ranges. If `backward` throws, started reductions are left unfinished: end
-/// the run (`abort`).
+/// polls the oldest unfinished one (MPI_Test), and backward can poll between its kernels
+/// (`GradientBucketTracker.poll`, called through TensorCore's `ComputeProgress`); how much
+/// overlap results depends on how often it polls. If `backward` throws, started reductions are
+/// left unfinished: end the run (`abort`).
 ///
-/// Which path runs: the trainer uses only the blocking one (`allReduce(_:)` after backward, in
-/// Training's `UpdateEngine`). The non-blocking path (`overlapsWithBackward`,
-/// `allReduce(_:during:)` with `GradientBucketTracker.markFinal`, `Communicator.startAllReduceSum`
-/// and `PendingReduction`) is not used by the trainer yet; it is kept, and tested (DistributedTests,
-/// mpi-probe `buckets`), for a later change that overlaps the reduction with backward.
+/// Both paths issue the same reductions (MPI_Iallreduce of the same buckets, in the same order),
+/// so they give the same sums, bit for bit. The trainer (Training's `UpdateEngine`) overlaps by
+/// default (`--overlap-allreduce`): its backward marks each layer's range as it finishes it.
 public final class GradientAllReduce {
     /// Floats in the gradient buffer.
     public let count: Int
@@ -78,6 +77,8 @@ public final class GradientBucketTracker {
     /// Buckets at or above this index have been started (descending order).
     private var nextToStart: Int
     private var pending: [PendingReduction] = []
+    /// A failure seen by `poll()`, thrown by the next `markFinal` or by `finish`.
+    private var pollFailure: (any Error)?
 
     init(bucketRanges: [Range<Int>], gradients: UnsafeMutableBufferPointer<Float>,
          communicator: any Communicator, startsEagerly: Bool) {
@@ -94,6 +95,7 @@ public final class GradientBucketTracker {
     /// - Throws: `MPIError` if starting a reduction fails.
     public func markFinal(_ range: Range<Int>) throws {
         precondition(gradients != nil, "markFinal called outside GradientAllReduce.allReduce(_:during:)")
+        if let pollFailure { throw pollFailure }
         guard !range.isEmpty, let first = bucketIndex(containing: range.lowerBound) else { return }
         for bucket in first..<bucketRanges.count where bucketRanges[bucket].lowerBound < range.upperBound {
             let overlap = bucketRanges[bucket].clamped(to: range).count
@@ -102,12 +104,25 @@ public final class GradientBucketTracker {
         }
         if startsEagerly {
             while nextToStart >= 0 && unmarkedCounts[nextToStart] == 0 { try startNext() }
-            // Open MPI advances non-blocking collectives only inside MPI calls: give it a turn.
-            if let oldest = pending.first(where: { !$0.isFinished }) { try oldest.makeProgress() }
+            try progress()
         }
     }
 
+    /// Lets the started reductions advance without blocking (MPI_Test on the oldest unfinished),
+    /// for calls between backward's kernels, which cannot throw: a failure is kept and thrown by
+    /// the next `markFinal` or at the end. Does nothing on the blocking path.
+    public func poll() {
+        guard startsEagerly, gradients != nil, pollFailure == nil else { return }
+        do { try progress() } catch { pollFailure = error }
+    }
+
+    /// Open MPI advances non-blocking collectives only inside MPI calls: give it a turn.
+    private func progress() throws {
+        if let oldest = pending.first(where: { !$0.isFinished }) { try oldest.makeProgress() }
+    }
+
     func finish() throws {
+        if let pollFailure { throw pollFailure }
         if startsEagerly {
             while nextToStart >= 0 { try startNext() }
             for reduction in pending { try reduction.wait() }

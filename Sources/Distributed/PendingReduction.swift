@@ -1,5 +1,5 @@
 /// A reduction started by `Communicator.startAllReduceSum`; its result is in the buffer after `wait()`.
-/// Part of `GradientAllReduce`'s non-blocking path, which the trainer does not use yet.
+/// Part of `GradientAllReduce`'s non-blocking path.
 ///
 /// Properties: `wait()` may be called more than once (later calls return at once). Every started
 /// reduction must be waited on before its buffer is read, written or freed.

@@ -8,9 +8,11 @@ extension SableLoss {
     /// (1/M_present)·Σ_τ Σ_local m·ℓ / n_τ (spec §4.4; plain masked mean under `.maskedMean`),
     /// runs the network backward into `gradients` (accumulating) and returns the local loss pieces.
     /// - Parameters: `globalMaxima` / `globalSums`: reduced ICQ statistics (empty for BC, CQL);
-    ///   `globalCounts`: reduced `localCounts`; `presentTasks`: M_present.
+    ///   `globalCounts`: reduced `localCounts`; `presentTasks`: M_present; `finished`: called with
+    ///   each gradient range the network's backward completes (`SableNetwork.backward(parameters:gradients:finished:)`).
     public func backward(globalMaxima: [Float], globalSums: [Float], globalCounts: [Double], presentTasks: Int,
-                         parameters: ParameterArena, gradients: ParameterArena) -> LossReport {
+                         parameters: ParameterArena, gradients: ParameterArena,
+                         finished: (Range<Int>) throws -> Void) rethrows -> LossReport {
         guard let batch else { preconditionFailure("SableLoss.backward before forward") }
         let m = config.taskCount
         precondition(globalCounts.count == 3 * m, "counts: \(globalCounts.count) values, expected \(3 * m)")
@@ -58,8 +60,15 @@ extension SableLoss {
                 }
             }
         }
-        network.backward(parameters: parameters, gradients: gradients)
+        try network.backward(parameters: parameters, gradients: gradients, finished: finished)
         return report(sums: sums, counts: globalCounts, weights: weights)
+    }
+
+    /// Step 3 without reporting finished gradient ranges.
+    public func backward(globalMaxima: [Float], globalSums: [Float], globalCounts: [Double], presentTasks: Int,
+                         parameters: ParameterArena, gradients: ParameterArena) -> LossReport {
+        backward(globalMaxima: globalMaxima, globalSums: globalSums, globalCounts: globalCounts, presentTasks: presentTasks,
+                 parameters: parameters, gradients: gradients, finished: { _ in })
     }
 
     /// Single-process convenience: steps 1–3 with identity reductions.

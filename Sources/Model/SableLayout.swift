@@ -112,6 +112,18 @@ public struct SableLayout: Sendable {
         self.arena = arena
     }
 
+    /// The arena ranges whose gradients the training backward completes, in the order it completes
+    /// them (last layers first): both heads, each decoder block from the last, the decoder's input
+    /// layers (action encoder, decoder norm), each encoder block from the last, then the
+    /// observation encoder with the encoder's shared norm, which every encoder block accumulates
+    /// into. Together they tile `0..<arena.totalCount`, padding included.
+    public var backwardStages: [Range<Int>] {
+        func start(_ retention: RetentionSlices) -> Int { retention.query[0].offset }
+        let bounds = [0] + encoderBlocks.map { start($0.retention) } + [actionKernel.offset]
+            + decoderBlocks.map { start($0.selfRetention) } + [policyHead.kernel1.offset, arena.totalCount]
+        return zip(bounds, bounds.dropFirst()).map { $0..<$1 }.reversed()
+    }
+
     /// Every RMSNorm / GroupNorm scale (initialised to 1).
     var unitScales: [ParameterSlice] {
         var s = [obsNorm, encoderNorm, decoderNorm, policyHead.norm]

@@ -158,6 +158,15 @@ extension SableNetwork {
     /// a loss after `forward`, whose activations it reuses). Illegal entries are ignored.
     /// Once per forward: it overwrites saved activations it no longer needs with temporaries.
     public func backward(parameters: ParameterArena, gradients: ParameterArena) {
+        backward(parameters: parameters, gradients: gradients, finished: { _ in })
+    }
+
+    /// `backward(parameters:gradients:)` that calls `finished` with each of `layout.backwardStages`,
+    /// in that order, as soon as backward will not write that gradient range any more (so a
+    /// reduction of it may start).
+    public func backward(parameters: ParameterArena, gradients: ParameterArena,
+                         finished: (Range<Int>) throws -> Void) rethrows {
+        let stages = layout.backwardStages
         let rows = rowCount, a = config.actionCount, k = config.qBins
         for r in 0..<rows {
             for act in 0..<a where legalMask[r * a + act] == 0 {
@@ -165,8 +174,8 @@ extension SableNetwork {
                 for i in 0..<k { dQLogits[r, act * k + i] = 0 }
             }
         }
-        ParameterView.with(parameters) { p in
-            ParameterView.with(gradients) { g in
+        try ParameterView.with(parameters) { p in
+            try ParameterView.with(gradients) { g in
                 var cur = gradA.prefix(rows: rows), other = gradB.prefix(rows: rows)
                 cur.zero()
                 let rep = obsRep
@@ -176,6 +185,8 @@ extension SableNetwork {
                 let top = decoderBlocks.last?.output(rows: rows, p: p, scratch: scratch) ?? decoderNorm.output.prefix(rows: rows)
                 policyHead.backward(dOut: logitsGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
                 qHead?.backward(dOut: qGradient, input: top, p: p, g: g, scratch: scratch, temporary: other, dInput: cur)
+                try finished(stages[0])
+                var stage = 1
                 // The heads' saved pre-activations are dead from here on: the policy head's holds the
                 // blocks' third gradient temporary.
                 let spare = policyHead.pre.prefix(rows: rows)
@@ -185,6 +196,8 @@ extension SableNetwork {
                     block.backward(dOut: cur, input: input, obsRep: rep, p: p, g: g, sequences: causal, scratch: scratch,
                                    spare: spare, dObsRep: dRep, dInput: other)
                     swap(&cur, &other)
+                    try finished(stages[stage])
+                    stage += 1
                 }
                 let act = decoderInputActivation(rows: rows, p: p)
                 decoderNorm.backward(cur, input: act, scale: p.pointer(layout.decoderNorm),
@@ -192,6 +205,8 @@ extension SableNetwork {
                 Activations.geluBackward(other, input: scratch.a.prefix(rows: rows), into: other)
                 MatMul.product(actionTokens.prefix(rows: rows), transposeA: true, other, into: g.matrix(layout.actionKernel),
                                accumulate: true)
+                try finished(stages[stage])
+                stage += 1
                 cur = dRep
                 other = gradA.prefix(rows: rows)
                 let full = sequences(causal: false)
@@ -200,6 +215,8 @@ extension SableNetwork {
                     block.backward(dOut: cur, input: input, sharedNorm: layout.encoderNorm, p: p, g: g, sequences: full,
                                    scratch: scratch, spare: spare, dInput: other)
                     swap(&cur, &other)
+                    try finished(stages[stage])
+                    stage += 1
                 }
                 let obsPre = scratch.a.prefix(rows: rows)
                 MatMul.product(obsNorm.output.prefix(rows: rows), p.matrix(layout.obsKernel), into: obsPre)
@@ -210,6 +227,7 @@ extension SableNetwork {
                 MatMul.product(cur, p.matrix(layout.obsKernel), transposeB: true, into: dNormed)
                 obsNorm.backward(dNormed, input: observations.prefix(rows: rows), scale: p.pointer(layout.obsNorm),
                                  dScale: g.pointer(layout.obsNorm), into: dNormed, accumulate: false)
+                try finished(stages[stage])
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Adam with optional decoupled weight decay (AdamW), on a whole flat arena in one loop.
+/// Adam with optional decoupled weight decay (AdamW), on a whole flat arena in one loop over chunks
+/// shared by the compute threads.
 ///
 /// Update at step t (1-based), for gradient g (already clipped):
 /// m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  m̂ = m/(1−β1ᵗ);  v̂ = v/(1−β2ᵗ);
@@ -35,8 +36,9 @@ public final class AdamOptimizer: @unchecked Sendable {
         secondMoment = AlignedBuffer(count: parameterCount)
     }
 
-    /// One Adam step on `parameters` with `gradients` (same length).
-    public func step(parameters: AlignedBuffer, gradients: AlignedBuffer) {
+    /// One Adam step on `parameters` with `gradients` (same length), element-wise on `workers`
+    /// compute threads (the result does not depend on how many).
+    public func step(parameters: AlignedBuffer, gradients: AlignedBuffer, workers: Int = Parallel.workerCount) {
         precondition(parameters.count == gradients.count && parameters.count == firstMoment.count,
                      "Adam: parameters \(parameters.count), gradients \(gradients.count), moments \(firstMoment.count)")
         stepCount += 1
@@ -44,19 +46,20 @@ public final class AdamOptimizer: @unchecked Sendable {
         let t = Float(stepCount)
         let c1 = 1 - pow(s.beta1, t)
         let c2 = 1 - pow(s.beta2, t)
-        let n = parameters.count
         parameters.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { g in
                 firstMoment.withUnsafeMutableBufferPointer { m in
                     secondMoment.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<n {
-                            let gi = g[i]
-                            let mi = s.beta1 * m[i] + (1 - s.beta1) * gi
-                            let vi = s.beta2 * v[i] + (1 - s.beta2) * gi * gi
-                            m[i] = mi
-                            v[i] = vi
-                            let update = (mi / c1) / ((vi / c2).squareRoot() + s.epsilon)
-                            p[i] -= s.learningRate * (update + s.weightDecay * p[i])
+                        Parallel.forElements(p.count, workers: workers) { elements, _ in
+                            for i in elements {
+                                let gi = g[i]
+                                let mi = s.beta1 * m[i] + (1 - s.beta1) * gi
+                                let vi = s.beta2 * v[i] + (1 - s.beta2) * gi * gi
+                                m[i] = mi
+                                v[i] = vi
+                                let update = (mi / c1) / ((vi / c2).squareRoot() + s.epsilon)
+                                p[i] -= s.learningRate * (update + s.weightDecay * p[i])
+                            }
                         }
                     }
                 }
@@ -65,34 +68,51 @@ public final class AdamOptimizer: @unchecked Sendable {
     }
 }
 
-/// Gradient clipping and target-network updates on flat buffers.
+/// Gradient clipping and target-network updates on flat buffers, element-wise on the compute
+/// threads (`workers`, default `Parallel.workerCount`).
+///
+/// The norm's sum of squares is accumulated in Float64 per `Parallel.elementGrain`-element chunk
+/// and the chunks' sums are added in chunk order, so every result is bit-identical whatever the
+/// number of workers.
 public enum ArenaMath {
     /// Global L2 norm of a buffer, accumulated in Float64.
-    public static func globalNorm(_ buffer: AlignedBuffer) -> Double {
+    public static func globalNorm(_ buffer: AlignedBuffer, workers: Int = Parallel.workerCount) -> Double {
         buffer.withUnsafeBufferPointer { g in
-            var sum = 0.0
-            for x in g { sum += Double(x) * Double(x) }
-            return sum.squareRoot()
+            var partials = [Double](repeating: 0, count: Parallel.chunkCount(elements: g.count))
+            partials.withUnsafeMutableBufferPointer { partial in
+                Parallel.forElements(g.count, workers: workers) { elements, chunk in
+                    var sum = 0.0
+                    for i in elements { sum += Double(g[i]) * Double(g[i]) }
+                    partial[chunk] = sum
+                }
+            }
+            return partials.reduce(0, +).squareRoot()
         }
     }
 
     /// Scales `gradients` so their global norm is at most `maxNorm` (optax.clip_by_global_norm).
     /// - Returns: the norm before clipping and the scale applied (1 when not clipped).
     @discardableResult
-    public static func clipGlobalNorm(_ gradients: AlignedBuffer, maxNorm: Float) -> (norm: Double, scale: Float) {
-        let norm = globalNorm(gradients)
+    public static func clipGlobalNorm(_ gradients: AlignedBuffer, maxNorm: Float,
+                                      workers: Int = Parallel.workerCount) -> (norm: Double, scale: Float) {
+        let norm = globalNorm(gradients, workers: workers)
         guard norm > Double(maxNorm) else { return (norm, 1) }
         let scale = Float(Double(maxNorm) / norm)
-        gradients.withUnsafeMutableBufferPointer { g in for i in g.indices { g[i] *= scale } }
+        gradients.withUnsafeMutableBufferPointer { g in
+            Parallel.forElements(g.count, workers: workers) { elements, _ in for i in elements { g[i] *= scale } }
+        }
         return (norm, scale)
     }
 
     /// Polyak averaging: target ← τ·online + (1−τ)·target.
-    public static func polyakUpdate(target: AlignedBuffer, online: AlignedBuffer, tau: Float) {
+    public static func polyakUpdate(target: AlignedBuffer, online: AlignedBuffer, tau: Float,
+                                    workers: Int = Parallel.workerCount) {
         precondition(target.count == online.count, "Polyak: target \(target.count) vs online \(online.count)")
         target.withUnsafeMutableBufferPointer { t in
             online.withUnsafeBufferPointer { o in
-                for i in 0..<t.count { t[i] = tau * o[i] + (1 - tau) * t[i] }
+                Parallel.forElements(t.count, workers: workers) { elements, _ in
+                    for i in elements { t[i] = tau * o[i] + (1 - tau) * t[i] }
+                }
             }
         }
     }

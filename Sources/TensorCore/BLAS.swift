@@ -37,13 +37,15 @@ public enum BLAS {
     /// row strides of A, B, C as stored. Pointers should be 64-byte aligned. With `parallel`
     /// (default), products of at least `splitThreshold` multiply-adds are split across the
     /// compute threads at multiples of 16 rows or columns (blocks stay 64-byte aligned);
-    /// callers already running on a worker pass `parallel: false`.
+    /// callers already running on a worker pass `parallel: false`. Gives `ComputeProgress` a turn
+    /// when it returns.
     public static func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true
     ) {
+        defer { if parallel { ComputeProgress.tick() } }
         let workers = parallel && m * n * k >= splitThreshold ? threadCount : 1
         sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
               b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, workers: workers)

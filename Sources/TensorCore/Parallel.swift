@@ -11,13 +11,18 @@ import Dispatch
 public enum Parallel {
     /// Rows per chunk of the row-wise kernels.
     public static let rowGrain = 64
+    /// Elements per chunk of the flat loops over a whole arena (optimiser, clipping, Polyak); a
+    /// multiple of 16, so every chunk starts 64-byte aligned.
+    public static let elementGrain = 16_384
 
     /// Compute threads.
     public static var workerCount: Int { BLAS.threadCount }
 
     /// Calls `body(chunk, worker)` for every chunk in `0..<chunks`; worker w of `workers` takes a
-    /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared.
+    /// contiguous run of chunks, so a per-worker scratch slot `worker` is never shared. Gives
+    /// `ComputeProgress` a turn when it returns.
     public static func forEachChunk(_ chunks: Int, workers: Int = workerCount, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+        defer { ComputeProgress.tick() }
         let used = min(workers, chunks)
         if used <= 1 {
             for c in 0..<chunks { body(c, 0) }
@@ -39,6 +44,19 @@ public enum Parallel {
     public static func chunkRows(_ chunk: Int, of rows: Int) -> Range<Int> {
         (chunk * rowGrain)..<min(rows, (chunk + 1) * rowGrain)
     }
+
+    /// Calls `body(elementRange)` over `count` elements cut into `elementGrain`-element chunks, in
+    /// parallel on `workers` threads; `body` may also read its chunk's index.
+    public static func forElements(_ count: Int, workers: Int = workerCount,
+                                   _ body: (_ elements: Range<Int>, _ chunk: Int) -> Void) {
+        let chunks = chunkCount(elements: count)
+        forEachChunk(chunks, workers: workers) { c, _ in
+            body((c * elementGrain)..<min(count, (c + 1) * elementGrain), c)
+        }
+    }
+
+    /// Number of `elementGrain`-element chunks covering `count` elements.
+    public static func chunkCount(elements count: Int) -> Int { (count + elementGrain - 1) / elementGrain }
 
     /// Calls `body(rowRange)` over `rows` rows cut into `rowGrain`-row chunks, in parallel.
     public static func forRows(_ rows: Int, _ body: (Range<Int>) -> Void) {

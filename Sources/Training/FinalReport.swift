@@ -22,10 +22,14 @@ public struct FinalReport: Codable, Sendable {
     public var flaggedTasks: [String: String]
     public var scores: [TaskScore]
     public var randomScores: [TaskScore]
+    /// Rank 0's mean seconds per update in each phase (nil where a final.json predates the field,
+    /// and for `evaluate`).
+    public var updatePhases: UpdatePhaseTimes?
 
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
                 allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
-                normalisation: NormalisationMethod, flaggedTasks: [String: String], scores: [TaskScore], randomScores: [TaskScore]) {
+                normalisation: NormalisationMethod, flaggedTasks: [String: String], scores: [TaskScore], randomScores: [TaskScore],
+                updatePhases: UpdatePhaseTimes? = nil) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -40,6 +44,7 @@ public struct FinalReport: Codable, Sendable {
         self.flaggedTasks = flaggedTasks
         self.scores = scores
         self.randomScores = randomScores
+        self.updatePhases = updatePhases
     }
 
     /// Reads `final.json`. - Throws: `RunDirectoryError.missingFile` / `.unreadableReport` naming the file.
@@ -61,9 +66,17 @@ public struct FinalReport: Codable, Sendable {
     public var text: String {
         guard !scores.isEmpty else {
             return "finished \(updates) updates in \(Trainer.duration(elapsedSeconds)); no final evaluation (--final-eval-episodes 0)"
+                + (updatePhases.map { "\n" + Self.phaseText($0) } ?? "")
         }
         return scoreTable + "\n" + String(format: "%d updates on %d rank(s) in %@, %.0f agent-tokens/s, all-reduce %.1f%% of time, peak memory %.0f MB",
                                           updates, ranks, Trainer.duration(elapsedSeconds), tokensPerSecond, 100 * allReduceFraction, peakMemoryMB)
+            + (updatePhases.map { "\n" + Self.phaseText($0) } ?? "")
+    }
+
+    /// "per update (rank 0): forward 41.2 ms, backward ..., all-reduce wait ..., optimizer ...".
+    static func phaseText(_ p: UpdatePhaseTimes) -> String {
+        String(format: "per update (rank 0): forward %.1f ms, backward %.1f ms, all-reduce wait %.1f ms, optimizer %.1f ms",
+               p.forward * 1e3, p.backward * 1e3, p.allReduceWait * 1e3, p.optimizer * 1e3)
     }
 
     /// A table: per task the policy's and the random policy's normalised returns, then split means;
@@ -92,7 +105,7 @@ public struct FinalReport: Codable, Sendable {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
         case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
         case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks"
-        case scores = "policy", randomScores = "random"
+        case scores = "policy", randomScores = "random", updatePhases = "update_phases"
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
         case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
     }
@@ -113,6 +126,7 @@ public struct FinalReport: Codable, Sendable {
         flaggedTasks = try c.decodeIfPresent([String: String].self, forKey: .flaggedTasks) ?? [:]
         scores = try c.decode([TaskScore].self, forKey: .scores)
         randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
+        updatePhases = try c.decodeIfPresent(UpdatePhaseTimes.self, forKey: .updatePhases)
     }
 
     /// Writes every field, and the split means for readers that want them without recomputing.
@@ -132,6 +146,7 @@ public struct FinalReport: Codable, Sendable {
         try c.encode(flaggedTasks, forKey: .flaggedTasks)
         try c.encode(scores, forKey: .scores)
         try c.encode(randomScores, forKey: .randomScores)
+        try c.encodeIfPresent(updatePhases, forKey: .updatePhases)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: true), forKey: .policyTrainMean)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: false), forKey: .policyTestMean)
         try c.encodeNumber(TaskScore.meanNormalised(randomScores, trained: true), forKey: .randomTrainMean)

@@ -65,6 +65,10 @@ public struct TrainConfig: Sendable, Equatable {
     public var normalise: NormalisationSetting = .auto
     public var checksumEvery = 100
     public var blasThreads = 1
+    /// Reduce the gradient's buckets while backward still runs (`UpdateEngine`); the same sums either way.
+    public var overlapsAllReduce = true
+    /// Size of the gradient all-reduce's buckets in KiB (`GradientAllReduce`).
+    public var bucketKB = 4_096
     public var onNonFinite: NonFiniteAction = .stop
     /// Seconds a collective may wait for the other ranks before the job ends naming the missing ones.
     public var collectiveTimeout = 900
@@ -125,6 +129,12 @@ public struct TrainConfig: Sendable, Equatable {
                  resumable: true),
         .integer("blas-threads", \.blasThreads, 1...256,
                  "Compute threads per rank (matrix products and kernels; OpenBLAS itself runs single-threaded).", resumable: true),
+        .onOff("overlap-allreduce", \.overlapsAllReduce,
+               "Start each gradient bucket's all-reduce while backward goes on (off: all after backward; the same sums either way).",
+               resumable: true),
+        .integer("bucket-kb", \.bucketKB, 1...1_048_576,
+                 "Gradient all-reduce bucket size in KiB (smaller buckets start earlier during backward; with 3 or more "
+                    + "ranks the bucket boundaries can change the last bits of the sums).", placeholder: "KB"),
         .choice("non-finite", \.onNonFinite,
                 "An update with a NaN/infinite loss or gradient: stop all ranks (checkpoint untouched) or skip it and count it.",
                 resumable: true),

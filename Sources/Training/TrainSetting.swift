@@ -83,9 +83,10 @@ public struct TrainSetting: @unchecked Sendable {
     }
 
     /// A switch written `on` / `off`.
-    static func onOff(_ key: String, _ path: WritableKeyPath<TrainConfig, Bool>, _ help: String) -> TrainSetting {
+    static func onOff(_ key: String, _ path: WritableKeyPath<TrainConfig, Bool>, _ help: String,
+                      resumable: Bool = false) -> TrainSetting {
         TrainSetting(
-            key: key, help: help, placeholder: "on|off", accepted: "on or off", mayChangeOnResume: false,
+            key: key, help: help, placeholder: "on|off", accepted: "on or off", mayChangeOnResume: resumable,
             read: { $0[keyPath: path] ? "on" : "off" },
             write: { config, text in
                 guard text == "on" || text == "off" else { return false }

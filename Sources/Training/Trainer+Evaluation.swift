@@ -31,7 +31,9 @@ extension Trainer {
     /// Final evaluation of the best parameters (`--final-eval-episodes`, the paper's 320), the random
     /// policy's scores on the same tasks, and `final.json`. Without any periodic evaluation
     /// (`--eval-every 0`) nothing was selected: the latest parameters are evaluated, and labelled so.
-    func finish(tokens: Int, elapsed: Double, allReduceSeconds: Double) throws {
+    /// `phases`: this rank's mean seconds per update in each phase; `allReduceSeconds`: its total
+    /// wait for the gradient all-reduce.
+    func finish(tokens: Int, elapsed: Double, phases: UpdatePhaseTimes, allReduceSeconds: Double) throws {
         let selected = bestUpdate >= 0
         let chosenUpdate = selected ? bestUpdate : config.steps
         var scores: [TaskScore] = []
@@ -56,7 +58,7 @@ extension Trainer {
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
             elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
-            flaggedTasks: evaluation.flaggedTasks, scores: scores, randomScores: random)
+            flaggedTasks: evaluation.flaggedTasks, scores: scores, randomScores: random, updatePhases: phases)
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

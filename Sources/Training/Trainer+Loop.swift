@@ -43,7 +43,7 @@ extension Trainer {
         if startUpdate == 0 && config.evalEvery > 0 && dumpGradientPath == nil { try evaluateAndSelect(update: 0) }
 
         var tokens = 0
-        var allReduceSeconds = 0.0
+        var phases = UpdatePhaseTimes()
         var windowStart = DispatchTime.now().uptimeNanoseconds
         var windowTokens = 0
         for update in startUpdate..<config.steps {
@@ -60,7 +60,7 @@ extension Trainer {
             if !norm.isFinite { try handleNonFinite(update: update + 1, losses: losses, gradientNorm: norm) }
             tokens += losses.agentTokens
             windowTokens += losses.agentTokens
-            allReduceSeconds += engine.lastAllReduceSeconds
+            phases += engine.lastPhases
             let done = update + 1
             if done % config.logEvery == 0 || done == config.steps {
                 let now = DispatchTime.now().uptimeNanoseconds
@@ -84,7 +84,8 @@ extension Trainer {
         }
         try saveCheckpoint(update: config.steps)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        try finish(tokens: tokens, elapsed: elapsed, allReduceSeconds: allReduceSeconds)
+        try finish(tokens: tokens, elapsed: elapsed, phases: phases.divided(by: config.steps - startUpdate),
+                   allReduceSeconds: phases.allReduceWait)
         return .completed
     }
 

@@ -93,7 +93,8 @@ public final class Trainer {
         engine = UpdateEngine(
             sampler: sampler, loss: SableLoss(network: network, config: lossConfig), online: online, target: target,
             optimizer: optimizer, communicator: communicator, shares: shares, rankCount: rankCount, batchSize: config.batch,
-            batching: config.batching, costs: tasks.costs, maxGradNorm: Float(config.maxGradNorm), tau: Float(config.tau))
+            batching: config.batching, costs: tasks.costs, maxGradNorm: Float(config.maxGradNorm), tau: Float(config.tau),
+            overlapsAllReduce: config.overlapsAllReduce, bucketBytes: config.bucketKB << 10)
         bestParameters = online.buffer.toArray()
         log = communicator.rank == 0 ? MetricsLog(directory: run.url) : nil  // opens its files on the first write
         lock = communicator.rank == 0 ? try run.claim(resume: resume, dataDirectory: config.data) : nil

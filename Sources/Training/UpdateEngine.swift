@@ -11,13 +11,21 @@ import TensorCore
 /// 1. all-reduce (sum) the per-task valid-token counts;
 /// 2. (Oryx) forward, all-reduce (max) the ICQ maxima, all-reduce (sum) the shifted exponential
 ///    sums and valid-sample counts, so ICQ groups split across ranks normalise exactly;
-/// 3. backward of the local surrogate (1/M)·Σ_τ Σ_local m·ℓ / n_τ, then one bucketed all-reduce
-///    (sum) of the flat gradient arena; the sum is the gradient of Eq. 1 on the whole batch;
+/// 3. backward of the local surrogate (1/M)·Σ_τ Σ_local m·ℓ / n_τ, and a bucketed all-reduce (sum)
+///    of the flat gradient arena; the sum is the gradient of Eq. 1 on the whole batch;
 /// 4. global-norm clipping of the summed gradient, Adam, then Polyak for the target network.
+///
+/// With `overlapsAllReduce` (the default), backward marks each layer's gradients final as it
+/// finishes them (`SableLayout.backwardStages`, last layers first) and a bucket's reduction starts
+/// as soon as the bucket is complete, while backward goes on (`GradientAllReduce`); otherwise the
+/// buckets are reduced after backward. Both issue the same reductions of the same buckets in the
+/// same order, so the summed gradient is the same, bit for bit. Open MPI advances the reductions
+/// only inside MPI calls, so while overlapping, backward polls them between its kernels
+/// (`ComputeProgress`, at most every `pollInterval`) on this, the MPI thread.
 ///
 /// `shares` are the rank indices this process computes: its own rank under MPI, or all R ranks one
 /// after another for `--simulate-ranks R` (then `communicator` is single-process and the shares'
-/// contributions are combined here exactly as the all-reduces would).
+/// contributions are combined here exactly as the all-reduces would; nothing to overlap).
 public final class UpdateEngine {
     public let sampler: TaskBalancedSampler
     public let loss: SableLoss
@@ -36,12 +44,17 @@ public final class UpdateEngine {
     let tau: Float
     /// The last batch of each rank this process computes, by rank.
     private var batches: [Int: AgentBatch] = [:]
-    /// Seconds spent in the gradient all-reduce during the last update.
-    public private(set) var lastAllReduceSeconds = 0.0
+    /// Seconds between polls of the overlapped all-reduce during backward (between its kernels).
+    static let pollInterval = 2e-4
+    /// Where the last update's time went (`computeGradients`, then `apply`).
+    public private(set) var lastPhases = UpdatePhaseTimes()
 
+    /// - Parameters: `overlapsAllReduce`: start gradient buckets during backward (only where this
+    ///   process computes one share); `bucketBytes`: the all-reduce's bucket size (`GradientAllReduce`).
     public init(sampler: TaskBalancedSampler, loss: SableLoss, online: ParameterArena, target: ParameterArena?,
                 optimizer: AdamOptimizer, communicator: any Communicator, shares: [Int], rankCount: Int, batchSize: Int,
-                batching: BatchingMode, costs: [Double], maxGradNorm: Float, tau: Float) {
+                batching: BatchingMode, costs: [Double], maxGradNorm: Float, tau: Float, overlapsAllReduce: Bool = true,
+                bucketBytes: Int = 4 << 20) {
         self.sampler = sampler
         self.loss = loss
         self.online = online
@@ -56,7 +69,8 @@ public final class UpdateEngine {
         self.maxGradNorm = maxGradNorm
         self.tau = tau
         gradients = ParameterArena(layout: online.layout)
-        reducer = GradientAllReduce(communicator: communicator, count: online.layout.totalCount)
+        reducer = GradientAllReduce(communicator: communicator, count: online.layout.totalCount, bucketBytes: bucketBytes,
+                                    overlapsWithBackward: overlapsAllReduce && shares.count == 1)
     }
 
     /// The plan entries rank `rank` samples at `update`.
@@ -81,6 +95,14 @@ public final class UpdateEngine {
     /// Computes the all-reduced gradient of update `update` into `gradients` and returns the loss
     /// report summed over ranks. Does not step the optimiser (see `apply`).
     public func computeGradients(update: Int) throws -> LossReport {
+        var phases = UpdatePhaseTimes()
+        var clock = DispatchTime.now().uptimeNanoseconds
+        /// Seconds since the last call (or the start), and restarts the clock.
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { clock = now }
+            return Double(now - clock) / 1e9
+        }
         let local = shares.map { batch(update: update, rank: $0) }
         let m = loss.config.taskCount
         var counts = [Double](repeating: 0, count: 3 * m)
@@ -109,19 +131,34 @@ public final class UpdateEngine {
 
         gradients.zero()
         var summed = [Double](repeating: 0, count: 3 * m + 6)
-        for b in local.compactMap({ $0 }) {
-            if !needsICQ || shares.count > 1 { forward(b) }
-            let matches = loss.actionMatches(batch: b)
-            var report = loss.backward(globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
-                                       parameters: online, gradients: gradients)
-            report.agentTokens = Int(b.agentMask.reduce(0) { $0 + Double($1) }) * b.timeSteps
-            report.actionMatches = matches
-            add(&summed, report.flattened)
+        // One share marks each range once; several shares accumulate, so theirs is final only at the end.
+        let marksStages = shares.count == 1
+        try gradients.buffer.withUnsafeMutableBufferPointer { buffer in
+            try reducer.allReduce(buffer) { tracker in
+                for b in local.compactMap({ $0 }) {
+                    if !needsICQ || shares.count > 1 { forward(b) }
+                    let matches = loss.actionMatches(batch: b)
+                    phases.forward += lap()
+                    let backward = {
+                        try self.loss.backward(
+                            globalMaxima: maxima, globalSums: sums, globalCounts: counts, presentTasks: present,
+                            parameters: self.online, gradients: self.gradients,
+                            finished: { if marksStages { try tracker.markFinal($0) } })
+                    }
+                    var report = marksStages && reducer.overlapsWithBackward
+                        ? try ComputeProgress.polling(every: Self.pollInterval, tracker.poll, during: backward)
+                        : try backward()
+                    phases.backward += lap()
+                    report.agentTokens = Int(b.agentMask.reduce(0) { $0 + Double($1) }) * b.timeSteps
+                    report.actionMatches = matches
+                    add(&summed, report.flattened)
+                }
+                phases.forward += lap()
+            }
         }
-        let start = DispatchTime.now().uptimeNanoseconds
-        try gradients.buffer.withUnsafeMutableBufferPointer { try reducer.allReduce($0) }
-        lastAllReduceSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try communicator.allReduceSum(&summed)
+        phases.allReduceWait = lap()
+        lastPhases = phases
         return LossReport(flattened: summed, taskCount: m)
     }
 
@@ -131,6 +168,8 @@ public final class UpdateEngine {
     /// - Returns: the gradient's global norm before clipping.
     @discardableResult
     public func apply() -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { lastPhases.optimizer = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let (norm, _) = ArenaMath.clipGlobalNorm(gradients.buffer, maxNorm: maxGradNorm)
         guard norm.isFinite else { return norm }
         optimizer.step(parameters: online.buffer, gradients: gradients.buffer)
