@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The committed experiment results (README, Experiments → Results): each NAME:ENV pair is an
+# `mtrl-dist experiment run NAME --env ENV --scale cpu` (or --scale) under WORK/NAME-ENV (datasets shared per
+# machine under WORK/data), trained RANKS runs at a time (`--ranks-per-run 1`), then reported and
+# copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots).
+# Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
+# A partial grid is reported too (the report says how many runs it used).
+# Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
+#        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."]
+# (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu
+while (($#)); do
+    case $1 in
+        --work) WORK=$2 ;; --ranks) RANKS=$2 ;; --seeds) SEEDS=$2 ;; --runs) RUNS=$2 ;; --bin) BIN=$2 ;; --scale) SCALE=$2 ;;
+        *) echo "error: unknown option $1; see the header of $0" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+if [[ -z $BIN ]]; then
+    swift build -c release --product mtrl-dist >/dev/null
+    BIN=.build/release/mtrl-dist
+fi
+mpirun=(mpirun --bind-to none -n "$RANKS")
+[[ $(id -u) != 0 ]] || mpirun+=(--allow-run-as-root)
+((RANKS <= $(nproc))) || mpirun+=(--oversubscribe)
+mkdir -p "$WORK"
+for pair in $RUNS; do
+    name=${pair%%:*} env=${pair#*:}
+    out=$WORK/$name-$env
+    echo "== $name on $env ($RANKS runs at a time) → $out"
+    status=0
+    "${mpirun[@]}" "$BIN" experiment run "$name" --env "$env" --scale "$SCALE" --seeds "$SEEDS" --ranks-per-run 1 \
+        --data "$WORK/data" --out "$out" > "$out.log" 2>&1 || status=$?
+    "$BIN" experiment status "$name" --out "$out" | tail -2
+    if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
+    "$BIN" experiment report "$name" --out "$out" >/dev/null
+    target=results/experiments/$name-$env-$SCALE
+    mkdir -p "$target"
+    cp -r "$out/experiment.json" "$out/report.md" "$out/results.json" "$out/marl-eval.json" "$out/plots" "$target/"
+    echo "copied the report to $target (exit $status)"
+done
