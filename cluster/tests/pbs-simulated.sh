@@ -117,11 +117,11 @@ grep -q '3 done, 0 running, 0 interrupted, 0 left of 3 runs' <<<"$experiment_sta
 log "experiment.pbs: a prepare job and three array tasks (PBS_ARRAYID, PBS_ARRAY_INDEX) trained the grid"
 
 # The whole grid in one job, one cell long enough that the walltime timer (3 s) lands mid-run on
-# an idle machine too: E = 64, B = 64 updates (tenths of a second each, not the smoke scale's ms).
+# an idle machine too: 400 updates at E = 64, B = 64 (about 15 s idle; 60 of them once ended within 3 s).
 whole=$scratch/whole
 rm -f "$scratch/qrerun.calls"
 status=$(pbs_job whole experiment.pbs EXPERIMENT=table1 EXP_DIR="$whole" ENV_NAME=lbf SCALE=smoke SEEDS=1 ALGOS=oryx \
-    DATA_DIR="$exp/data" SETTINGS=steps=60,embed=64,heads=4,batch=64,checkpoint-every=5,eval-every=60 CHECKPOINT_MARGIN=1 PBS_WALLTIME=4)
+    DATA_DIR="$exp/data" SETTINGS=steps=400,embed=64,heads=4,batch=64,checkpoint-every=20,eval-every=400 CHECKPOINT_MARGIN=1 PBS_WALLTIME=4)
 grep -q 'walltime - 1s: asking the trainer to checkpoint' "$scratch/whole.out" ||
     fail "the walltime timer did not fire in experiment.pbs: $(tail -n 30 "$scratch/whole.out")"
 [[ $status == 0 && $(cat "$scratch/qrerun.calls" 2>/dev/null) == whole.sim ]] ||
@@ -133,6 +133,6 @@ status=$(pbs_job whole-rerun experiment.pbs EXPERIMENT=table1 EXP_DIR="$whole")
 grep -q 'lbf/oryx/mt/seed0: resuming from its checkpoint' "$scratch/whole-rerun.out" ||
     fail "the experiment.pbs rerun did not resume the cell: $(tail -n 30 "$scratch/whole-rerun.out")"
 updates=$(json_field "$cell/final.json" updates)
-[[ $updates == 60 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 60"
+[[ $updates == 400 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 400"
 log "experiment.pbs: walltime signal -> checkpoint, qrerun, the rerun resumed the cell to the end"
 pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep, evaluate.pbs, experiment.pbs array tasks and a walltime-signalled, resumed experiment.pbs run (simulated PBS)"

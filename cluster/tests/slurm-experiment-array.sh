@@ -75,11 +75,11 @@ expect_completed "$report" "report job"
 log "array: cells ${started[0]#* } and ${started[1]#* } done, report.md written"
 
 # The whole grid in one job (no array), a cell long enough to be signalled mid-run on an idle
-# machine too: E = 64, B = 64 updates (tenths of a second each, not the smoke scale's ms).
+# machine too: 400 updates at E = 64, B = 64 (about 15 s idle; 60 of them once ended within 3 s).
 whole=$scratch/whole
 cell=$whole/runs/lbf/oryx/mt/seed0
 job=$(env EXPERIMENT=table1 EXP_DIR="$whole" ENV_NAME=lbf SCALE=smoke SEEDS=1 ALGOS=oryx DATA_DIR="$exp/data" \
-    SETTINGS=steps=60,embed=64,heads=4,batch=64,checkpoint-every=5,eval-every=60,log-every=1 LAUNCHER=mpirun MTRL_DIST="$MTRL_DIST" \
+    SETTINGS=steps=400,embed=64,heads=4,batch=64,checkpoint-every=20,eval-every=400,log-every=1 LAUNCHER=mpirun MTRL_DIST="$MTRL_DIST" \
     sbatch --parsable --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=00:10:00 "$slurm_dir/experiment.sbatch") ||
     fail "sbatch experiment.sbatch was refused"
 wait_for 300 "job $job training" test -s "$cell/metrics.jsonl" ||
@@ -94,5 +94,5 @@ grep -q 'trainer checkpointed (exit 75): requeueing' "$output" ||
 grep -q 'lbf/oryx/mt/seed0: resuming from its checkpoint' "$output" ||
     fail "the requeued job did not resume the cell; output: $(tail -n 30 "$output")"
 updates=$(json_field "$cell/final.json" updates)
-[[ $updates == 60 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 60"
+[[ $updates == 400 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 400"
 pass "submit-experiment.sh: prepare job, 2-task array (one cell each), report.md; a whole-grid job requeued after USR1 resumed its cell to the end"
