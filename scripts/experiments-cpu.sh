@@ -38,6 +38,8 @@ for pair in $RUNS; do
     "$BIN" experiment report "$name" --out "$out" >/dev/null
     target=results/experiments/$name-$env-$SCALE
     mkdir -p "$target"
-    cp -r "$out/experiment.json" "$out/report.md" "$out/results.json" "$out/marl-eval.json" "$out/plots" "$target/"
+    # results.json holds the grid (with the data directory relative to EXP_DIR); experiment.json
+    # holds this machine's absolute paths and stays behind.
+    cp -r "$out/report.md" "$out/results.json" "$out/marl-eval.json" "$out/plots" "$target/"
     echo "copied the report to $target (exit $status)"
 done

@@ -40,13 +40,9 @@ public struct ExperimentAnalysis {
             let parts = environments.compactMap { env in summaries.first { $0.environment == env.rawValue && $0.algorithm == algorithm } }
             guard parts.count == environments.count else { continue }
             let seeds = parts.dropFirst().reduce(Set(parts[0].seeds)) { $0.intersection($1.seeds) }.sorted()
-            func rows(_ pick: (GroupSummary) -> [[Double]], _ seedsOf: (GroupSummary) -> [Int]) -> [[Double]] {
-                seeds.map { seed in parts.flatMap { part in
-                    let index = seedsOf(part).firstIndex(of: seed)
-                    return index.map { pick(part)[$0] } ?? []
-                } }
+            let test = seeds.map { seed in
+                parts.flatMap { part in part.seeds.firstIndex(of: seed).map { part.scores[$0] } ?? [] }
             }
-            let test = rows({ $0.scores }, { $0.seeds })
             // Seed means of train and random: combine the environments' seed means equally.
             var summary = GroupSummary(
                 environment: "combined", algorithm: algorithm, setting: parts[0].setting, x: nil, runs: parts.map(\.runs).reduce(0, +),

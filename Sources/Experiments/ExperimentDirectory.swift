@@ -30,6 +30,15 @@ public struct ExperimentDirectory: Sendable {
     /// fig5a's dataset root holding `fraction` of every training task's episodes.
     public func subsampledData(fraction: Double) -> String { "\(path)/data-fraction-\(ExperimentPlan.fractionText(fraction))" }
 
+    /// `path` relative to EXP_DIR ("data", "../shared-data"), as reports write it: they travel with
+    /// the directory (and into results/), the machine's absolute paths do not.
+    public func relative(_ path: String) -> String {
+        let from = self.path.split(separator: "/"), to = URL(fileURLWithPath: path).standardizedFileURL.path.split(separator: "/")
+        let common = zip(from, to).prefix { $0 == $1 }.count
+        let steps = Array(repeating: "..", count: from.count - common) + to.dropFirst(common).map(String.init)
+        return steps.isEmpty ? "." : steps.joined(separator: "/")
+    }
+
     /// The experiment this directory holds, or nil when it has none yet.
     /// - Throws: `ExperimentError.unreadable` for a damaged experiment.json.
     public func readSpec() throws -> ExperimentSpec? {

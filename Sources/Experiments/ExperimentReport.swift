@@ -17,7 +17,7 @@ public enum ExperimentReport {
         }
         let analysis = ExperimentAnalysis(spec: spec, results: results)
         var written: [String] = []
-        try directory.write(resultsJSON(analysis), to: directory.resultsFile)
+        try directory.write(resultsJSON(analysis, directory: directory), to: directory.resultsFile)
         try directory.write(MarlEvalExport.json(results), to: directory.marlEvalFile)
         written += [directory.resultsFile, directory.marlEvalFile]
         let figures = ExperimentPlots.figures(analysis)
@@ -26,7 +26,7 @@ public enum ExperimentReport {
             try directory.write(figure.svg, to: path)
             written.append(path)
         }
-        try directory.write(markdown(analysis, figures: figures.map(\.file)), to: directory.reportFile)
+        try directory.write(markdown(analysis, figures: figures.map(\.file), directory: directory), to: directory.reportFile)
         written.append(directory.reportFile)
         return written
     }
@@ -46,9 +46,16 @@ public enum ExperimentReport {
         }
     }
 
-    static func resultsJSON(_ analysis: ExperimentAnalysis) throws -> String {
+    /// The experiment's grid with its data directory relative to EXP_DIR.
+    static func portable(_ spec: ExperimentSpec, directory: ExperimentDirectory) -> ExperimentSpec {
+        var spec = spec
+        spec.data = directory.relative(spec.data)
+        return spec
+    }
+
+    static func resultsJSON(_ analysis: ExperimentAnalysis, directory: ExperimentDirectory) throws -> String {
         let file = ResultsFile(
-            experiment: analysis.spec, runsFinished: analysis.results.runs.count, runsUnfinished: analysis.results.unfinished.map(\.id),
+            experiment: portable(analysis.spec, directory: directory), runsFinished: analysis.results.runs.count, runsUnfinished: analysis.results.unfinished.map(\.id),
             normalisation: normalisations(analysis), groups: analysis.summaries, claims: analysis.claims,
             bootstrap: "stratified over tasks, \(ExperimentAnalysis.repetitions) repetitions, percentile 95 % intervals, seed 0")
         let encoder = JSONEncoder()
@@ -79,7 +86,7 @@ public enum ExperimentReport {
         return String(format: "%.3f [%.3f, %.3f]", i.point, i.lower, i.upper)
     }
 
-    static func markdown(_ analysis: ExperimentAnalysis, figures: [String]) -> String {
+    static func markdown(_ analysis: ExperimentAnalysis, figures: [String], directory: ExperimentDirectory) -> String {
         let spec = analysis.spec
         var lines = ["# \(spec.name.rawValue): \(spec.name.summary)", ""]
         lines.append("Scale `\(spec.scale.rawValue)`, environments \(spec.environments.map(\.rawValue).joined(separator: ", ")), "
@@ -98,7 +105,7 @@ public enum ExperimentReport {
                 + "\(s.embed) (\(s.heads) heads) | every \(s.evalEvery) updates × \(s.evalEpisodes) episodes; final \(s.finalEvalEpisodes) episodes per task |")
         }
         if !spec.overrides.isEmpty { lines += ["", "Overrides for every run: `\(ExperimentSpec.text(spec.overrides))`."] }
-        lines += ["", "Datasets: `\(spec.data)` (collected once by the environment's default behaviour; references and random returns per task)."]
+        lines += ["", "Datasets: `\(directory.relative(spec.data))` (relative to the experiment directory; collected once by the environment's default behaviour; references and random returns per task)."]
 
         lines += ["", "## Results on held-out tasks", "",
                   "Mean ± s.e.: each seed's mean over the held-out tasks, then mean and standard error over seeds (the paper's Table 1). "

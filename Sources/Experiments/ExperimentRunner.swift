@@ -79,9 +79,7 @@ public struct ExperimentRunner {
             } catch let error as any CollectiveError {
                 // Every rank of the group stopped together: record it, go on with the next run.
                 if group.rank == 0 {
-                    try Array("\(error)\n".utf8).withUnsafeBytes { bytes in
-                        try AtomicFile.write(Array(bytes), to: directory.failureFile(cell.id))
-                    }
+                    try AtomicFile.write(Array("\(error)\n".utf8), to: directory.failureFile(cell.id))
                     print("\(label)[experiment \(spec.name.rawValue)] run \(cell.id) failed: \(error)\n"
                         + "  recorded in \(directory.failureFile(cell.id)); going on with the next run")
                     fflush(nil)

@@ -103,5 +103,17 @@ import Training
         #expect(markdown.contains("1 of 4 runs finished"))
         #expect(markdown.contains("**Partial report**"))
         #expect(markdown.contains("| not run |") || markdown.contains("**not run**"))
+        // Reports name the data relative to the experiment directory, never by this machine's path.
+        #expect(markdown.contains("Datasets: `data`") && !markdown.contains(directory.url.path))
+        let results = try String(contentsOfFile: experiment.resultsFile, encoding: .utf8)
+        #expect(results.contains("\"data\" : \"data\"") && !results.contains(directory.url.path), "\(results.prefix(600))")
+    }
+
+    @Test func pathsRelativeToTheExperimentDirectory() {
+        let experiment = ExperimentDirectory(path: "/scratch/exp/table1")
+        #expect(experiment.relative("/scratch/exp/table1/data") == "data")
+        #expect(experiment.relative("/scratch/exp/data") == "../data")
+        #expect(experiment.relative("/other/data/") == "../../../other/data")
+        #expect(experiment.relative("/scratch/exp/table1") == ".")
     }
 }
