@@ -20,23 +20,27 @@ public struct DecayPattern {
     }
 
     /// Multiplies rows `firstRow..<firstRow + p.rows` of the L×L matrix D into `p` (those rows)
-    /// in place, zeroing invisible entries.
+    /// in place, zeroing invisible entries. Walks the visible columns a timestep (N columns, one
+    /// weight) at a time: no division per column block.
     @inlinable public func apply(to p: Matrix, firstRow: Int = 0) {
         let n = agents
+        var t = firstRow / n, agent = firstRow - t * n
         for local in 0..<p.rows {
-            let j = firstRow + local
-            let t = j / n
             let row = p.pointer + local * p.stride
-            let lo = Int(firstVisible[t]) * n
-            let hi = causal ? j + 1 : (t + 1) * n
+            let first = Int(firstVisible[t])
+            let lo = first * n
+            let hi = causal ? t * n + agent + 1 : (t + 1) * n
             if lo > 0 { row.update(repeating: 0, count: lo) }
-            var jp = lo
-            while jp < hi {
-                let w = powers[t - jp / n]
-                let end = min(hi, (jp / n + 1) * n)
-                while jp < end { row[jp] *= w; jp += 1 }
+            var column = lo, weight = powers + (t - first)
+            while column < hi {
+                let w = weight.pointee
+                let end = Swift.min(hi, column + n)
+                while column < end { row[column] *= w; column += 1 }
+                weight -= 1
             }
             if hi < p.cols { (row + hi).update(repeating: 0, count: p.cols - hi) }
+            agent += 1
+            if agent == n { agent = 0; t += 1 }
         }
     }
 }

@@ -68,27 +68,36 @@ extension SableNetwork {
     }
 
     /// Q = raw head output (K = 1) or Σ_k softmax_k(z) c_k (HL-Gauss, spec §5); illegal → mask value.
+    /// Rows are split over the compute threads.
     private func readExpectedQ() {
         let a = config.actionCount, k = config.qBins
         let q = qValues, z = qLogits
-        for r in 0..<q.rows {
-            let zr = z.pointer + r * z.stride
-            for act in 0..<a {
-                if k == 1 { q[r, act] = zr[act]; continue }
-                q[r, act] = Self.expectedQ(zr + act * k, centers: binCenters)
+        binCenters.withUnsafeBufferPointer { centers in
+            let centers = centers.baseAddress!
+            Parallel.forRows(q.rows) { rows in
+                for r in rows {
+                    let zr = z.pointer + r * z.stride
+                    for act in 0..<a {
+                        q[r, act] = k == 1 ? zr[act] : Self.expectedQ(zr + act * k, centers: centers, count: k)
+                    }
+                }
             }
         }
         maskIllegal(q)
     }
 
-    /// Σ_k softmax(z)_k c_k over the K logits at `z` (spec §5 readout).
-    static func expectedQ(_ z: UnsafePointer<Float>, centers: [Float]) -> Float {
-        let k = centers.count
+    /// Σ_k softmax(z)_k c_k over the `count` logits at `z` (spec §5 readout). The exponentials
+    /// go through a stack buffer in a loop of their own, so `Activations.exp` vectorises.
+    static func expectedQ(_ z: UnsafePointer<Float>, centers: UnsafePointer<Float>, count k: Int) -> Float {
         var mx = -Float.infinity
         for i in 0..<k { mx = max(mx, z[i]) }
-        var sum: Float = 0, dot: Float = 0
-        for i in 0..<k { let e = expf(z[i] - mx); sum += e; dot += e * centers[i] }
-        return dot / sum
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { e in
+            let e = e.baseAddress!
+            for i in 0..<k { e[i] = Activations.exp(z[i] - mx) }
+            var sum: Float = 0, dot: Float = 0
+            for i in 0..<k { sum += e[i]; dot += e[i] * centers[i] }
+            return dot / sum
+        }
     }
 
     /// Copies observations, builds shifted action tokens (§1.5 / §7.1), legal masks, the sample

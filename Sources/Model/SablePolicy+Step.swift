@@ -134,7 +134,9 @@ extension SablePolicy {
         guard legal, qHead != nil else { return SableNetwork.maskValue }
         let bins = config.qBins
         if bins == 1 { return qLogitsRow[copy, k] }
-        return SableNetwork.expectedQ(qLogitsRow.pointer + copy * qLogitsRow.stride + k * bins, centers: binCenters)
+        return binCenters.withUnsafeBufferPointer {
+            SableNetwork.expectedQ(qLogitsRow.pointer + copy * qLogitsRow.stride + k * bins, centers: $0.baseAddress!, count: bins)
+        }
     }
 
     private func choose(row: Int, random: inout RandomStream) -> Int32 {
