@@ -49,9 +49,10 @@ let package = Package(
                 "OptionParsing",
             ]),
 
-        // Online Sable trained with PPO (spec online-sable.md §1): rollouts, GAE, the PPO loss, acting, updates.
+        // Online Sable trained with PPO (spec online-sable.md §1): rollouts, GAE, the PPO loss, acting, updates,
+        // and datasets recorded from its snapshots (§2).
         .target(
-            name: "Online", dependencies: ["Distributed", "Environments", "Model", "Kernels", "TensorCore"],
+            name: "Online", dependencies: ["Distributed", "Datasets", "Environments", "Model", "Kernels", "TensorCore"],
             swiftSettings: fastMath),
 
         // MARK: - Experiments and reports
@@ -95,7 +96,7 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
                                                          "TensorCore", "Distributed", "TestSupport"]),
-        .testTarget(name: "OnlineTests", dependencies: ["Online", "Model", "Kernels", "Environments", "TensorCore",
+        .testTarget(name: "OnlineTests", dependencies: ["Online", "Datasets", "Model", "Kernels", "Environments", "TensorCore",
                                                        "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),

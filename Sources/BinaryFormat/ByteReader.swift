@@ -16,7 +16,10 @@ public struct ByteReader: Sendable {
     /// Bytes not yet read.
     public var remaining: Int { bytes.count - offset }
 
-    public mutating func readUInt8(_ field: String) throws -> UInt8 { try take(1, field)[0] }
+    public mutating func readUInt8(_ field: String) throws -> UInt8 {
+        let byte = try take(1, field)
+        return byte[byte.startIndex]
+    }
     public mutating func readUInt32(_ field: String) throws -> UInt32 { UInt32(try littleEndian(4, field)) }
     public mutating func readUInt64(_ field: String) throws -> UInt64 { try littleEndian(8, field) }
     public mutating func readInt64(_ field: String) throws -> Int64 { Int64(bitPattern: try littleEndian(8, field)) }

@@ -156,20 +156,7 @@ public enum DatasetCollector {
     private static func assemble(_ episodes: [RecordedEpisode], task: TaskDescription, stages: Int) -> (
         DatasetContents, CollectionSummary
     ) {
-        var contents = DatasetContents(
-            task: task, qualityStageCount: stages, referenceReturn: 0, observations: [], actions: [], legal: [],
-            rewards: [], flags: [], episodes: [])
-        for episode in episodes {
-            contents.episodes.append(
-                EpisodeRecord(
-                    start: contents.rewards.count, length: episode.rewards.count, totalReturn: episode.totalReturn,
-                    qualityStage: episode.stage))
-            contents.observations += episode.observations
-            contents.actions += episode.actions
-            contents.legal += episode.legal
-            contents.rewards += episode.rewards
-            contents.flags += episode.flags
-        }
+        var contents = DatasetContents(task: task, qualityStageCount: stages, recorded: episodes)
         let summary = CollectionSummary(contents: contents)
         contents.referenceReturn = summary.referenceReturn
         return (contents, summary)

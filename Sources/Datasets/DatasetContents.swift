@@ -47,7 +47,8 @@ public struct EpisodeRecord: Sendable, Equatable {
     public var length: Int
     /// Undiscounted sum of team rewards.
     public var totalReturn: Double
-    /// Behaviour quality stage, 0 (ε = 1) ..< stage count (best, ε = 0.05).
+    /// Behaviour quality stage, 0 (ε = 1) ..< stage count (best, ε = 0.05); for online data the
+    /// snapshot index j (row j of the provenance's stage table).
     public var qualityStage: Int
 
     public init(start: Int, length: Int, totalReturn: Double, qualityStage: Int) {
@@ -74,7 +75,8 @@ public enum StepFlag {
 public struct DatasetContents: Sendable, Equatable {
     public var task: TaskDescription
     public var qualityStageCount: Int
-    /// Mean return of the best quality stage; scores are normalised by it.
+    /// The normalisation constant R_ref: the heuristic's reference (or its best stage's mean), or an
+    /// online run's R_max.
     public var referenceReturn: Double
     /// γ used for the stored return-to-go range.
     public var discount: Double
@@ -107,6 +109,19 @@ public struct DatasetContents: Sendable, Equatable {
 
     /// Steps S on the stored axis.
     public var stepCount: Int { rewards.count }
+
+    /// Appends `other`'s episodes (same task) behind this dataset's, as quality stage `stage`.
+    public mutating func append(episodesOf other: DatasetContents, stage: Int) {
+        let offset = stepCount
+        episodes += other.episodes.map {
+            EpisodeRecord(start: $0.start + offset, length: $0.length, totalReturn: $0.totalReturn, qualityStage: stage)
+        }
+        observations += other.observations
+        actions += other.actions
+        legal += other.legal
+        rewards += other.rewards
+        flags += other.flags
+    }
 
     /// Min and max over all steps of the discounted return-to-go
     /// `g[t] = r[t] + γ·(1 − end[t])·g[t+1]` (end = terminal or truncated), for HL-Gauss supports (§5).
@@ -152,6 +167,7 @@ public struct DatasetContents: Sendable, Equatable {
             }
         }
         try expect("sum of episode lengths", next, s)
+        if !provenance.stages.isEmpty { try expect("stage-table rows", provenance.stages.count, qualityStageCount) }
         if let bad = actions.firstIndex(where: { Int($0) >= task.actionCount }) {
             try expect("action at \(bad)", Int(actions[bad]), task.actionCount - 1)
         }

@@ -88,6 +88,9 @@ extension DatasetFile {
                     found: "\(provenance.referenceStandardError)", expected: "a finite number ≥ 0")
             }
         }
+        if version >= 3 {
+            (provenance.finalReturn, provenance.stages) = try readOnlineFields(&r, path: path, stages: stages)
+        }
         let sectionCount = try r.readUInt32("section count")
         let expectedSections = DatasetLayout.Section.allCases
         guard sectionCount == expectedSections.count else {
@@ -138,6 +141,44 @@ extension DatasetFile {
             task: task, episodeCount: episodes, stepCount: steps, qualityStageCount: stages, referenceReturn: reference,
             discount: discount, returnToGoMin: rtgMin, returnToGoMax: rtgMax, provenance: provenance)
         return (metadata, entries)
+    }
+
+    /// The version-3 fields: R_final (nil when its episode count is 0) and the stage table (no rows,
+    /// or one per quality stage, each with finite numbers and a label that matches its q).
+    private static func readOnlineFields(_ r: inout ByteReader, path: String, stages: Int) throws
+        -> (MeasuredReturn?, [SnapshotStage])
+    {
+        func bad(_ field: String, _ found: String, _ expected: String) -> DatasetError {
+            .badField(path: path, section: "header", field: field, found: found, expected: expected)
+        }
+        func measured(_ field: String) throws -> MeasuredReturn {
+            let value = MeasuredReturn(mean: try r.readDouble("\(field) mean"), standardError: try r.readDouble("\(field) standard error"),
+                                       episodes: Int(try r.readUInt32("\(field) episodes")))
+            guard value.episodes == 0 || (value.mean.isFinite && value.standardError.isFinite && value.standardError >= 0) else {
+                throw bad(field, "\(value.mean) ± \(value.standardError)", "a finite mean and a finite standard error ≥ 0")
+            }
+            return value
+        }
+        let final = try measured("final return")
+        let rows = Int(try r.readUInt32("stage-table rows"))
+        guard rows == 0 || rows == stages else { throw bad("stage-table rows", "\(rows)", "0 or \(stages) (one per quality stage)") }
+        var table: [SnapshotStage] = []
+        for j in 0..<rows {
+            let update = try r.readUInt64("stage \(j) update"), steps = try r.readUInt64("stage \(j) env steps")
+            let score = try measured("stage \(j) score")
+            let q = try r.readDouble("stage \(j) normalised score")
+            let code = try r.readUInt8("stage \(j) label")
+            guard update <= UInt64(Int.max), steps <= UInt64(Int.max), score.episodes > 0, !q.isInfinite else {
+                throw bad("stage \(j)", "update \(update), env steps \(steps), \(score.episodes) score episodes, q \(q)",
+                          "counts that fit, at least one score episode, q finite or NaN")
+            }
+            let stage = SnapshotStage(update: Int(update), environmentSteps: Int(steps), score: score, normalisedScore: q)
+            guard code == stage.label?.code ?? 0 else {
+                throw bad("stage \(j) label", "\(code)", "\(stage.label?.code ?? 0) (the label of q = \(q))")
+            }
+            table.append(stage)
+        }
+        return (final.episodes > 0 ? final : nil, table)
     }
 
     /// Checks every section's CRC32C.

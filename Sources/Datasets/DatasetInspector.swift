@@ -24,8 +24,9 @@ public enum DatasetInspector {
         return (try? TaskRegistry.task(id: name)) ?? (try? TaskRegistry.task(id: id))
     }
 
-    /// Text for `dataset inspect PATH`: per task its sizes, reference return, return-to-go range and
-    /// the return distribution per quality stage; then totals.
+    /// Text for `dataset inspect PATH`: per task its sizes, source, reference return, return-to-go
+    /// range and the return distribution per quality stage (for online data with each stage's
+    /// snapshot, label score, q and label, then the episodes per label); then totals.
     /// - Throws: the first file's `DatasetError` (files are opened with checksum verification).
     public static func inspect(path: String) throws -> String {
         var lines: [String] = []
@@ -45,27 +46,44 @@ public enum DatasetInspector {
             )
             lines.append("  parameters: \(m.task.parameters)")
             let p = m.provenance
-            lines.append("  behaviour: \(p.behaviour); reference "
-                + (p.referenceEpisodes > 0 ? "measured on \(p.referenceEpisodes) episodes at epsilon 0.05, standard error \(format(p.referenceStandardError))"
-                    : "= the best stage's mean"))
-            lines.append("  episodes \(m.episodeCount), transitions \(m.stepCount), \(dataset.byteCount) bytes")
-            lines.append(
-                "  reference return \(format(m.referenceReturn)); return-to-go (γ \(format(m.discount))) in [\(format(m.returnToGoMin)), \(format(m.returnToGoMax))]"
-            )
-            lines.append("  stage  epsilon  episodes      mean       min       q25    median       q75       max")
             let stats = CollectionSummary(
                 contents: DatasetContents(
                     task: m.task, qualityStageCount: m.qualityStageCount, referenceReturn: m.referenceReturn,
                     observations: [], actions: [], legal: [], rewards: [], flags: [], episodes: dataset.episodes)
             ).stageReturns
+            if p.stages.isEmpty {
+                lines.append("  behaviour: \(p.behaviour); reference "
+                    + (p.referenceEpisodes > 0 ? "measured on \(p.referenceEpisodes) episodes at epsilon 0.05, standard error \(format(p.referenceStandardError))"
+                        : "= the best stage's mean"))
+            } else {
+                lines += onlineSummary(p, reference: m.referenceReturn)
+            }
+            lines.append("  episodes \(m.episodeCount), transitions \(m.stepCount), \(dataset.byteCount) bytes")
+            lines.append(
+                "  reference return \(format(m.referenceReturn)); return-to-go (γ \(format(m.discount))) in [\(format(m.returnToGoMin)), \(format(m.returnToGoMax))]"
+            )
+            if p.stages.isEmpty {
+                lines.append("  stage  epsilon  episodes      mean       min       q25    median       q75       max")
+            } else {
+                lines.append("  stage   update  env steps  label score ± s.e. (episodes)      q  label   episodes      mean       min       q25    median       q75       max")
+            }
             for (stage, s) in stats.enumerated() {
-                let eps = DatasetCollector.epsilon(stage: stage, stageCount: m.qualityStageCount)
+                let row: String
+                if p.stages.isEmpty {
+                    row = pad("\(stage)", 7) + pad(format(DatasetCollector.epsilon(stage: stage, stageCount: m.qualityStageCount)), 9)
+                } else {
+                    let t = p.stages[stage]
+                    row = pad("\(stage)", 7) + pad("\(t.update)", 9) + pad("\(t.environmentSteps)", 11)
+                        + pad("\(format(t.score.mean)) ± \(format(t.score.standardError)) (\(t.score.episodes))", 32)
+                        + pad(format(t.normalisedScore), 7) + pad(t.label?.rawValue ?? "none", 7)
+                }
                 lines.append(
-                    pad("\(stage)", 7) + pad(format(eps), 9) + pad("\(s.count)", 10)
+                    row + pad("\(s.count)", 11 - (p.stages.isEmpty ? 1 : 0))
                         + [s.mean, s.minimum, s.lowerQuartile, s.median, s.upperQuartile, s.maximum].map {
                             pad(format($0), 10)
                         }.joined())
             }
+            if !p.stages.isEmpty { lines.append(labelCounts(p.stages, episodes: dataset.episodes)) }
         }
         lines.append("total: \(paths.count) tasks, \(episodes) episodes, \(transitions) transitions, \(bytes) bytes")
         return lines.joined(separator: "\n")
@@ -87,6 +105,27 @@ public enum DatasetInspector {
             }
         }
         return VerificationReport(files: results)
+    }
+
+    /// The source and references of data recorded from an online run; a flag where R_ref ≤ 0 (spec §3).
+    static func onlineSummary(_ p: DatasetProvenance, reference: Double) -> [String] {
+        func measured(_ r: MeasuredReturn) -> String { "\(format(r.mean)) ± \(format(r.standardError)) (\(r.episodes) episodes)" }
+        var lines = ["  source: \(p.behaviour), \(p.stages.count) snapshots; R_ref = R_max (best-by-evaluation parameters re-run) "
+            + measured(MeasuredReturn(mean: reference, standardError: p.referenceStandardError, episodes: p.referenceEpisodes))
+            + "; R_final " + (p.finalReturn.map(measured) ?? "unknown")]
+        if !(reference > 0) {
+            lines.append("  FLAGGED: R_ref ≤ 0, so q and the quality labels are undefined; report raw returns (spec §3)")
+        }
+        return lines
+    }
+
+    /// Episodes per quality label (by their stage's label), naming empty labels (spec P17).
+    static func labelCounts(_ stages: [SnapshotStage], episodes: [EpisodeRecord]) -> String {
+        var counts = [String: Int]()
+        for e in episodes { counts[stages[e.qualityStage].label?.rawValue ?? "none", default: 0] += 1 }
+        let empty = QualityLabel.allCases.map(\.rawValue).filter { counts[$0] == nil }
+        return "  labels (episodes): " + (QualityLabel.allCases.map(\.rawValue) + ["none"]).map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
+            + (empty.isEmpty ? "" : "; empty: " + empty.joined(separator: ", "))
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }

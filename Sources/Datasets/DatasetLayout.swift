@@ -1,9 +1,9 @@
-/// The on-disk layout of a dataset file, format version 2 (all integers little-endian); version 1
-/// lacks the provenance fields and is still read.
+/// The on-disk layout of a dataset file, format version 3 (all integers little-endian); version 1
+/// (no provenance fields) and version 2 (no online fields) are still read.
 ///
 /// ```
 /// offset 0   magic "MTRLDSET" (8 bytes)
-///        8   version UInt32 (= 2)
+///        8   version UInt32 (= 3)
 ///       12   header byte count H UInt32
 ///       16   header CRC32C UInt32 (over the H header bytes)
 ///       20   header: task id, environment, split, parameters (UInt32 length + UTF-8 each);
@@ -12,6 +12,11 @@
 ///            reference return, discount γ, return-to-go min, max (Float64);
 ///            (version 2) behaviour (UInt32 length + UTF-8), reference episodes (UInt32),
 ///            reference standard error (Float64);
+///            (version 3) R_final: mean, standard error (Float64), episodes (UInt32; 0 = none, the
+///            numbers then NaN); stage-table rows (UInt32: 0, or one per quality stage), each
+///            {update UInt64, env steps UInt64, score mean Float64, score standard error Float64,
+///            score episodes UInt32, normalised score q Float64 (NaN = unknown), label UInt8
+///            (0 none, 1 Poor, 2 Medium, 3 Good; must match q)};
 ///            section count (UInt32), then per section: kind, offset, byte count, CRC32C
 ///            (UInt32, UInt64, UInt64, UInt32)
 /// then the sections, each starting at a multiple of 64 bytes, in `Section` order.
@@ -21,9 +26,9 @@
 /// quality stage UInt32, return Float64}.
 enum DatasetLayout {
     static let magic: [UInt8] = Array("MTRLDSET".utf8)
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     /// Versions this build reads.
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    static let readableVersions: ClosedRange<UInt32> = 1...3
     static let prefixBytes = 20
     static let sectionAlignment = 64
     static let episodeRecordBytes = 24

@@ -6,7 +6,7 @@ public struct DatasetMetadata: Sendable, Equatable {
     /// Steps S on the stored axis (all episodes back to back).
     public var stepCount: Int
     public var qualityStageCount: Int
-    /// Mean return of the best quality stage (normalisation constant).
+    /// The normalisation constant R_ref (heuristic reference or best stage's mean; online: R_max).
     public var referenceReturn: Double
     /// γ of the stored return-to-go range.
     public var discount: Double

@@ -1,7 +1,7 @@
 import BinaryFormat
 import Foundation
 
-/// Writes datasets in format version 1 (see `DatasetLayout`), atomically.
+/// Writes datasets in the current format version (see `DatasetLayout`), atomically.
 public enum DatasetWriter {
     /// The conventional path of a task's dataset: `directory/<environment>/<task id>.mtds`.
     public static func path(directory: String, task: TaskDescription) -> String {
@@ -91,6 +91,20 @@ public enum DatasetWriter {
         w.write(contents.provenance.behaviour)
         w.write(UInt32(contents.provenance.referenceEpisodes))
         w.write(contents.provenance.referenceStandardError)
+        let final = contents.provenance.finalReturn
+        w.write(final?.mean ?? .nan)
+        w.write(final?.standardError ?? .nan)
+        w.write(UInt32(final?.episodes ?? 0))
+        w.write(UInt32(contents.provenance.stages.count))
+        for stage in contents.provenance.stages {
+            w.write(UInt64(stage.update))
+            w.write(UInt64(stage.environmentSteps))
+            w.write(stage.score.mean)
+            w.write(stage.score.standardError)
+            w.write(UInt32(stage.score.episodes))
+            w.write(stage.normalisedScore)
+            w.write(stage.label?.code ?? 0)
+        }
         w.write(UInt32(entries.count))
         for entry in entries {
             w.write(entry.section.rawValue)

@@ -1,21 +1,21 @@
 import Environments
 
 /// One finished episode's arrays (shapes as in `DatasetContents`, for this episode only).
-struct RecordedEpisode {
-    var stage = 0
-    var observations: [Float] = []
-    var actions: [UInt8] = []
-    var legal: [UInt8] = []
-    var rewards: [Float] = []
-    var flags: [UInt8] = []
-    var totalReturn = 0.0
+public struct RecordedEpisode: Sendable {
+    public internal(set) var stage = 0
+    public internal(set) var observations: [Float] = []
+    public internal(set) var actions: [UInt8] = []
+    public internal(set) var legal: [UInt8] = []
+    public internal(set) var rewards: [Float] = []
+    public internal(set) var flags: [UInt8] = []
+    public internal(set) var totalReturn = 0.0
 }
 
 /// Steps all copies of a batched environment together and cuts their streams into episodes.
-struct EpisodeRecorder {
-    let environment: any BatchedEnvironment
+public struct EpisodeRecorder {
+    public let environment: any BatchedEnvironment
     /// Chooses the actions; nil: the environment's own heuristic (the oracle).
-    let behaviour: BehaviourDriver?
+    public let behaviour: (any BatchedBehaviour)?
     private var observations: [Float]
     private var legal: [UInt8]
     private var actions: [Int32]
@@ -23,7 +23,7 @@ struct EpisodeRecorder {
     private var terminal: [Bool]
     private var truncated: [Bool]
 
-    init(environment: any BatchedEnvironment, behaviour: BehaviourDriver? = nil) {
+    public init(environment: any BatchedEnvironment, behaviour: (any BatchedBehaviour)? = nil) {
         self.environment = environment
         self.behaviour = behaviour
         let c = environment.copyCount
@@ -40,7 +40,7 @@ struct EpisodeRecorder {
     /// Copies without an episode to run keep stepping on `idleSeed` episodes that are discarded.
     /// An episode reaching the time limit without a flag from the environment is cut as truncated.
     /// - Returns: the episodes in `seeds` order.
-    mutating func run(
+    public mutating func run(
         seeds: [UInt64], epsilon: Double, stage: Int, behaviour: inout SplitMixGenerator, idleSeed: UInt64
     ) -> [RecordedEpisode] {
         let env = environment
@@ -107,5 +107,22 @@ struct EpisodeRecorder {
             }
         }
         return results.map { $0! }
+    }
+}
+
+extension DatasetContents {
+    /// A dataset of `episodes` in order (each keeping its stage), reference return 0.
+    public init(task: TaskDescription, qualityStageCount: Int, recorded episodes: [RecordedEpisode]) {
+        self.init(task: task, qualityStageCount: qualityStageCount, referenceReturn: 0, observations: [], actions: [], legal: [],
+                  rewards: [], flags: [], episodes: [])
+        for episode in episodes {
+            self.episodes.append(EpisodeRecord(start: rewards.count, length: episode.rewards.count, totalReturn: episode.totalReturn,
+                                               qualityStage: episode.stage))
+            observations += episode.observations
+            actions += episode.actions
+            legal += episode.legal
+            rewards += episode.rewards
+            flags += episode.flags
+        }
     }
 }

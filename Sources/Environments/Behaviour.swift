@@ -45,7 +45,7 @@ extension TaskSpec {
 
 /// Plays a behaviour on a batched environment: every copy's joint action at exploration ε (each
 /// agent, with probability ε, a uniformly random legal action instead).
-public final class BehaviourDriver {
+public final class BehaviourDriver: BatchedBehaviour {
     public let kind: BehaviourKind
     private let environment: any BatchedEnvironment
     private let policy: (any ObservationPolicy)?

@@ -136,14 +136,7 @@ public final class RolloutCollector {
     private func observe() {
         environment.observations(into: &features)
         environment.legalActions(into: &legal)
-        let n = agents, f = task.observationSize, width = inputSize
-        for c in 0..<copies {
-            for i in 0..<n {
-                let row = (c * n + i) * width, source = (c * n + i) * f
-                for k in 0..<n { inputs[row + k] = k == i ? 1 : 0 }
-                for k in 0..<f { inputs[row + n + k] = features[source + k] }
-            }
-        }
+        PolicyInputs.fill(&inputs, features: features, copies: copies, agents: agents, featureSize: task.observationSize)
     }
 
     private func act(parameters: ParameterArena, random: inout RandomStream) {

@@ -20,6 +20,9 @@ public struct FinalReport: Codable, Sendable {
     public var normalisation: NormalisationMethod
     /// Evaluated tasks without a normalised score (NaN), with why: their reference does not beat random.
     public var flaggedTasks: [String: String]
+    /// Per evaluated task, its data's source and the reference return that normalised it (empty
+    /// where a final.json predates the field).
+    public var references: [String: TaskReference]
     public var scores: [TaskScore]
     public var randomScores: [TaskScore]
     /// Rank 0's mean seconds per update in each phase (nil where a final.json predates the field,
@@ -28,8 +31,8 @@ public struct FinalReport: Codable, Sendable {
 
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
                 allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
-                normalisation: NormalisationMethod, flaggedTasks: [String: String], scores: [TaskScore], randomScores: [TaskScore],
-                updatePhases: UpdatePhaseTimes? = nil) {
+                normalisation: NormalisationMethod, flaggedTasks: [String: String], references: [String: TaskReference] = [:],
+                scores: [TaskScore], randomScores: [TaskScore], updatePhases: UpdatePhaseTimes? = nil) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -42,6 +45,7 @@ public struct FinalReport: Codable, Sendable {
         self.behaviour = behaviour
         self.normalisation = normalisation
         self.flaggedTasks = flaggedTasks
+        self.references = references
         self.scores = scores
         self.randomScores = randomScores
         self.updatePhases = updatePhases
@@ -87,6 +91,11 @@ public struct FinalReport: Codable, Sendable {
         var lines = ["final evaluation of \(which), \(scores.first?.episodes ?? 0) episodes per task; "
             + normalisation.explanation(behaviour: behaviour)]
         if let warning = ReturnNormaliser.warning(flagged: flaggedTasks) { lines.append(warning) }
+        if Set(references.values.map(\.source)).count > 1 {
+            lines.append("mixed sources: " + references.keys.sorted().map { task in
+                String(format: "%@ %@ (R_ref %.3f)", task, references[task]!.source, references[task]!.reference)
+            }.joined(separator: ", "))
+        }
         lines += ["task                      role   policy   random   (mean return: policy / random)"]
         for (s, r) in zip(scores, randomScores) {
             let role = s.trained ? "train" : "held"
@@ -104,7 +113,7 @@ public struct FinalReport: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
         case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
-        case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks"
+        case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks", references
         case scores = "policy", randomScores = "random", updatePhases = "update_phases"
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
         case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
@@ -124,6 +133,7 @@ public struct FinalReport: Codable, Sendable {
         behaviour = try c.decodeIfPresent(String.self, forKey: .behaviour) ?? "oracle"
         normalisation = try c.decodeIfPresent(NormalisationMethod.self, forKey: .normalisation) ?? .ratio
         flaggedTasks = try c.decodeIfPresent([String: String].self, forKey: .flaggedTasks) ?? [:]
+        references = try c.decodeIfPresent([String: TaskReference].self, forKey: .references) ?? [:]
         scores = try c.decode([TaskScore].self, forKey: .scores)
         randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
         updatePhases = try c.decodeIfPresent(UpdatePhaseTimes.self, forKey: .updatePhases)
@@ -144,6 +154,7 @@ public struct FinalReport: Codable, Sendable {
         try c.encode(behaviour, forKey: .behaviour)
         try c.encode(normalisation, forKey: .normalisation)
         try c.encode(flaggedTasks, forKey: .flaggedTasks)
+        try c.encode(references, forKey: .references)
         try c.encode(scores, forKey: .scores)
         try c.encode(randomScores, forKey: .randomScores)
         try c.encodeIfPresent(updatePhases, forKey: .updatePhases)

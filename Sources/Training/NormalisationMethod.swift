@@ -18,9 +18,15 @@ public enum NormalisationMethod: String, CaseIterable, Sendable, Codable {
     }
 
     /// What the run's output says about its scores: the method, its formula and what R_ref is.
+    /// `behaviour` names the data's source, or several joined by " + " (a mixed-source run).
     public func explanation(behaviour: String) -> String {
         let name = self == .ratio ? "ratio" : "random-anchored"
-        return "normalised return = \(formula) (\(name); R_ref: the \(behaviour) behaviour at epsilon 0.05"
+        let sources = behaviour.components(separatedBy: " + ").map { source in
+            source == "online-sable" ? "online Sable's R_max (best-by-evaluation parameters re-run; not comparable to heuristic references)"
+                : "the \(source) behaviour at epsilon 0.05"
+        }
+        let reference = sources.count == 1 ? sources[0] : "MIXED SOURCES, per task (final.json references): " + sources.joined(separator: " or ")
+        return "normalised return = \(formula) (\(name); R_ref: \(reference)"
             + (self == .random ? ", R_random: the uniformly random legal policy)" : ")")
     }
 

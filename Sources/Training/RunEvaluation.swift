@@ -76,8 +76,21 @@ public struct RunEvaluation {
         return arena
     }
 
-    /// The behaviour whose references normalise this run's scores (that of its training data).
-    public var behaviour: String { normaliser.references.behaviour(of: tasks.training[0].id) }
+    /// The behaviour (source) whose references normalise this run's scores (that of its training
+    /// data); several joined by " + " in a mixed-source run.
+    public var behaviour: String {
+        Set(tasks.training.map { normaliser.references.behaviour(of: $0.id) }).sorted().joined(separator: " + ")
+    }
+
+    /// Per evaluated task, the source and reference return its score is normalised by.
+    public var taskReferences: [String: TaskReference] {
+        var result: [String: TaskReference] = [:]
+        for task in allTasks {
+            guard let entry = normaliser.references[task.id] else { continue }
+            result[task.id] = TaskReference(source: entry.behaviour, reference: entry.mean)
+        }
+        return result
+    }
 
     /// The training tasks, then the held-out ones.
     public var allTasks: [TaskSpec] { tasks.training + tasks.heldOut }

@@ -55,6 +55,9 @@ public struct TrainConfig: Sendable, Equatable {
     /// Standardise observation features per environment with the training datasets' statistics
     /// (the paper's setting; stored in the run as `observation-standardisation.tsv`).
     public var standardisesObservations = true
+    /// Train on datasets of different sources (behaviours), e.g. online-sable and heuristic tasks;
+    /// off: such runs are refused (`Trainer.referenceReturns`).
+    public var allowsMixedSources = false
     public var logEvery = 20
     public var evalEvery = 500
     public var checkpointEvery = 500
@@ -112,6 +115,9 @@ public struct TrainConfig: Sendable, Equatable {
         .onOff("masking", \.loss.masksAbsentAgents, "Mask padded agents out of retention and losses."),
         .onOff("standardise", \.standardisesObservations,
                "Standardise observations per environment (feature mean and std of the training datasets, kept in the run)."),
+        .onOff("allow-mixed-sources", \.allowsMixedSources,
+               "Allow training datasets (and held-out references) of different sources, e.g. online-sable and heuristic "
+                   + "tasks; each task is normalised by its own source's reference and final.json lists them (off: refused)."),
         .integer("log-every", \.logEvery, 1...1_000_000, "Updates between progress lines and metric rows.", resumable: true),
         .integer("eval-every", \.evalEvery, 0...100_000_000, "Updates between evaluations (0 = none).", resumable: true),
         .integer("checkpoint-every", \.checkpointEvery, 0...100_000_000, "Updates between checkpoints (0 = only at the end).",

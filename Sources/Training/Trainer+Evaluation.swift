@@ -58,7 +58,7 @@ extension Trainer {
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
             elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
-            flaggedTasks: evaluation.flaggedTasks, scores: scores, randomScores: random, updatePhases: phases)
+            flaggedTasks: evaluation.flaggedTasks, references: evaluation.taskReferences, scores: scores, randomScores: random, updatePhases: phases)
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

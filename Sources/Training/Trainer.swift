@@ -129,19 +129,22 @@ public final class Trainer {
     }
 
     /// Reference returns of every evaluated task: the environment's table, else the training datasets.
-    /// Every reference must come from the behaviour that made the training data: datasets of
-    /// different behaviours, or held-out references of another behaviour, are refused. A random
-    /// return in the table is kept whatever behaviour its row names (it does not depend on one).
-    static func referenceReturns(config: TrainConfig, tasks: TrainingTasks, datasets: [DatasetFile]) throws -> ReferenceReturnTable {
+    /// Every reference must come from the source (behaviour) that made the training data: datasets
+    /// of different sources (say online-sable and a heuristic), or held-out references of another
+    /// source, are refused unless `config.allowsMixedSources`; then each task keeps its own
+    /// dataset's source and the run's reports list them. A random return in the table is kept
+    /// whatever behaviour its row names (it does not depend on one).
+    public static func referenceReturns(config: TrainConfig, tasks: TrainingTasks, datasets: [DatasetFile]) throws -> ReferenceReturnTable {
         let path = ReferenceReturnTable.path(dataDirectory: config.data, environment: config.env.rawValue)
         let table = FileManager.default.fileExists(atPath: path) ? try ReferenceReturnTable.read(path: path) : ReferenceReturnTable()
         let behaviours = Set(datasets.map(\.metadata.provenance.behaviour))
-        guard behaviours.count == 1, let behaviour = behaviours.first else {
+        guard behaviours.count == 1 || config.allowsMixedSources else {
             let list = datasets.map { "\($0.metadata.task.id): \($0.metadata.provenance.behaviour)" }.joined(separator: ", ")
             throw TrainingSetupError.mixedBehaviours("the training datasets were made by different behaviours (\(list))")
         }
         var run = ReferenceReturnTable()
         for (task, dataset) in zip(tasks.training, datasets) {
+            let behaviour = dataset.metadata.provenance.behaviour
             let listed = table[task.id]
             if var entry = listed, entry.behaviour == behaviour {
                 if entry.standardError.isNaN { entry.standardError = dataset.metadata.provenance.knownReferenceStandardError }
@@ -154,10 +157,11 @@ public final class Trainer {
         }
         for task in tasks.heldOut {
             guard let entry = table[task.id] else { continue }
-            guard entry.behaviour == behaviour else {
+            guard behaviours.contains(entry.behaviour) || config.allowsMixedSources else {
                 throw TrainingSetupError.mixedBehaviours(
                     "\(path) gives held-out task \(task.id) a reference of the \(entry.behaviour) behaviour, "
-                        + "the training data is \(behaviour); collect the test tasks' references with --behaviour \(behaviour)")
+                        + "the training data is \(behaviours.sorted().joined(separator: ", ")); collect the test tasks' references "
+                        + "with that behaviour")
             }
             run[task.id] = entry
         }

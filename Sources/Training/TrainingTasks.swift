@@ -87,7 +87,9 @@ public enum TrainingSetupError: Error, CustomStringConvertible {
         case let .missingDataset(path, task, directory):
             "no dataset for task \(task) at \(path); create it with `mtrl-dist collect --task \(task) --episodes 200 --out \(directory)`."
         case let .mixedBehaviours(what):
-            "cannot mix behaviours in one run: \(what). Re-collect so every dataset and reference comes from one behaviour."
+            "cannot mix behaviours in one run: \(what). Re-collect so every dataset and reference comes from one behaviour "
+                + "(source), or pass --allow-mixed-sources on to train on them anyway (each task keeps its own source's "
+                + "reference; final.json lists them)."
         case let .missingReferenceReturn(task, path):
             "no reference return for \(task) in \(path); re-run `mtrl-dist collect` for this environment."
         }

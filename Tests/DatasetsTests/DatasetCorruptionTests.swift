@@ -49,8 +49,8 @@ private func open(_ bytes: [UInt8], at path: String) throws -> DatasetFile {
     magic[0] = UInt8(ascii: "X")
     #expect(throws: DatasetError.badMagic(path: path, found: "\"XTRLDSET\"")) { try open(magic, at: path) }
     var version = s.bytes
-    version[8] = 3
-    #expect(throws: DatasetError.unsupportedVersion(path: path, found: 3, supported: 2)) { try open(version, at: path) }
+    version[8] = 4
+    #expect(throws: DatasetError.unsupportedVersion(path: path, found: 4, supported: 3)) { try open(version, at: path) }
     #expect(throws: DatasetError.truncated(path: path, section: "header", expectedBytes: 20, actualBytes: 10)) {
         try open(Array(s.bytes.prefix(10)), at: path)
     }

@@ -53,7 +53,7 @@ enum EvaluateCommand: Command {
                 selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
                 elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
-                flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), scores: scores, randomScores: random)
+                flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), references: evaluation.taskReferences, scores: scores, randomScores: random)
             print(report.scoreTable)
         }
         return 0
