@@ -52,7 +52,10 @@ let package = Package(
         // Online Sable trained with PPO (spec online-sable.md §1): rollouts, GAE, the PPO loss, acting, updates,
         // and datasets recorded from its snapshots (§2).
         .target(
-            name: "Online", dependencies: ["Distributed", "Datasets", "Environments", "Model", "Kernels", "TensorCore"],
+            name: "Online",
+            dependencies: [
+                "Training", "Statistics", "BinaryFormat", "Datasets", "Distributed", "Environments", "Model", "Kernels", "TensorCore",
+            ],
             swiftSettings: fastMath),
 
         // MARK: - Experiments and reports
@@ -80,6 +83,9 @@ let package = Package(
 
         // MARK: - Tests
         .executableTarget(name: "mpi-probe", dependencies: ["Distributed"], path: "Tests/MPIProbe"),
+        // One PPO update under mpirun, for the rank-count invariance test of Tests/OnlineTests.
+        .executableTarget(name: "online-probe", dependencies: ["Online", "Distributed", "Environments", "Model", "TensorCore"],
+                          path: "Tests/OnlineProbe"),
         .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed", "Datasets", "BinaryFormat", "Environments"],
                 path: "Sources/TestSupport"),
         // The tape autodiff, a test-only reference: no product depends on it.
@@ -96,7 +102,7 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
                                                          "TensorCore", "Distributed", "TestSupport"]),
-        .testTarget(name: "OnlineTests", dependencies: ["Online", "Datasets", "Model", "Kernels", "Environments", "TensorCore",
+        .testTarget(name: "OnlineTests", dependencies: ["Online", "Training", "Datasets", "Model", "Kernels", "Environments", "TensorCore",
                                                        "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),

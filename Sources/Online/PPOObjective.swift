@@ -18,7 +18,10 @@ public struct PPOTerms: Sendable, Equatable {
 }
 
 /// The PPO loss of one minibatch and its gradient with respect to the policy logits and the values
-/// (spec online-sable.md §1.6), everything averaged over the R token rows:
+/// (spec online-sable.md §1.6), everything averaged over the minibatch's R token rows. A minibatch
+/// shared by several ranks passes the mean and std of Â over all of it and its whole row count R:
+/// each rank's terms and gradients are then its share of the minibatch means, and summing them over
+/// the ranks gives the loss and gradient of the whole minibatch.
 ///
 /// - Ā = (Â − mean Â) / (std Â + 1e−8) over the minibatch (population std; pitfall P7);
 /// - ρ = exp(ln π(a) − ln π_old(a)), π the softmax over legal actions only (pitfall P8);
@@ -33,15 +36,18 @@ public struct PPOTerms: Sendable, Equatable {
 public enum PPOObjective {
     /// Shapes: `logits` (R, A), illegal entries any value; `values` (R, 1); `legal` R·A bytes
     /// (1 = legal); `targets` R rows; `dLogits` (R, A) and `dValues` (R, 1) are overwritten;
-    /// `probabilities` an A-float temporary. Allocates nothing.
+    /// `probabilities` an A-float temporary. `advantageMoments` (mean, population std of Â) and
+    /// `minibatchRows` (R) default to this call's own rows. Allocates nothing.
     public static func evaluate(logits: Matrix, values: Matrix, legal: UnsafePointer<UInt8>, targets: PPOTargets,
                                 settings: PPOSettings, dLogits: Matrix, dValues: Matrix,
-                                probabilities: UnsafeMutablePointer<Float>) -> PPOTerms {
+                                probabilities: UnsafeMutablePointer<Float>,
+                                advantageMoments: (mean: Float, deviation: Float)? = nil, minibatchRows: Int? = nil) -> PPOTerms {
         let rows = targets.count, a = logits.cols, eps = settings.clip
         precondition(logits.rows >= rows && values.rows >= rows && dLogits.rows >= rows && dValues.rows >= rows,
                      "PPO loss: \(rows) target rows but \(logits.rows) logit rows")
-        let (mean, std) = meanAndStandardDeviation(targets.advantages, count: rows)
-        let inverseRows = 1 / Float(rows)
+        let (mean, std) = advantageMoments ?? meanAndStandardDeviation(targets.advantages, count: rows)
+        let totalRows = minibatchRows ?? rows
+        let inverseRows = 1 / Float(totalRows)
         var terms = PPOTerms()
         var clipped = 0
         for r in 0..<rows {
@@ -91,7 +97,7 @@ public enum PPOObjective {
             let dv: Float = plain >= clippedError ? v - g : (abs(step) < eps ? vClip - g : 0)
             dValues[r, 0] = settings.valueCoefficient * dv * inverseRows
         }
-        let n = Double(rows)
+        let n = Double(totalRows)
         terms.actor /= n
         terms.value /= n
         terms.entropy /= n
@@ -103,12 +109,22 @@ public enum PPOObjective {
     }
 
     /// Mean and population standard deviation of the first `count` values, accumulated in Float64.
-    static func meanAndStandardDeviation(_ x: [Float], count: Int) -> (Float, Float) {
-        var sum = 0.0
-        for i in 0..<count { sum += Double(x[i]) }
-        let mean = sum / Double(count)
-        var squares = 0.0
-        for i in 0..<count { squares += (Double(x[i]) - mean) * (Double(x[i]) - mean) }
-        return (Float(mean), Float((squares / Double(count)).squareRoot()))
+    static func meanAndStandardDeviation(_ x: [Float], count: Int) -> (mean: Float, deviation: Float) {
+        let mean = sum(x, count: count) / Double(count)
+        return (Float(mean), Float((squaredDeviations(x, count: count, from: mean) / Double(count)).squareRoot()))
+    }
+
+    /// Σ x over the first `count` values, in Float64.
+    static func sum(_ x: [Float], count: Int) -> Double {
+        var total = 0.0
+        for i in 0..<count { total += Double(x[i]) }
+        return total
+    }
+
+    /// Σ (x − mean)² over the first `count` values, in Float64.
+    static func squaredDeviations(_ x: [Float], count: Int, from mean: Double) -> Double {
+        var total = 0.0
+        for i in 0..<count { total += (Double(x[i]) - mean) * (Double(x[i]) - mean) }
+        return total
     }
 }

@@ -35,6 +35,8 @@ public final class RolloutCollector {
     var startsEpisode: [UInt8]
     var episodeSteps: [Int32]
     var runningReturns: [Double]
+    /// Per copy, whether `playEpisodes` still counts its episode.
+    var counted: [Bool]
     /// Hidden states saved around the read-only bootstrap call.
     var savedStates: [Float]
     /// Returns of the episodes that ended during the last `collect`, in order of ending.
@@ -55,6 +57,7 @@ public final class RolloutCollector {
         inputSize = layout.config.inputSize
         actionRandom = random.derived("actions")
         resetRandom = random.derived("resets")
+        counted = [Bool](repeating: false, count: copies)
         features = [Float](repeating: 0, count: copies * n * task.observationSize)
         legal = [UInt8](repeating: 0, count: copies * n * a)
         inputs = [Float](repeating: 0, count: copies * n * inputSize)
@@ -68,6 +71,43 @@ public final class RolloutCollector {
         savedStates = [Float](repeating: 0, count: policy.stateCount)
         finishedReturns.reserveCapacity(copies * 4096)
         for c in 0..<copies { startEpisode(copy: c) }
+    }
+
+    /// Starts over from `random` as if newly made: the action and reset streams derived from it,
+    /// every copy in a fresh episode (reset stream) with zero hidden states. A run's restart point.
+    public func restart(random: RandomStream) {
+        actionRandom = random.derived("actions")
+        resetRandom = random.derived("resets")
+        for c in 0..<copies { startEpisode(copy: c) }
+    }
+
+    /// Plays complete episodes with the sampled policy (pitfall P16) under `parameters` and returns
+    /// their returns: rounds of up to `copies` episodes, each round from `restart(random:)` with a
+    /// stream derived from `random` and the round, so every episode starts with zero hidden states;
+    /// in a round every copy counts only its first episode (no bias towards short episodes).
+    /// Acting is `collect`'s; nothing of a rollout is written.
+    public func playEpisodes(_ count: Int, parameters: ParameterArena, random: RandomStream) -> [Double] {
+        var returns: [Double] = []
+        returns.reserveCapacity(count)
+        var round = 0
+        while returns.count < count {
+            restart(random: random.derived("round", round))
+            let playing = min(copies, count - returns.count)
+            for c in 0..<copies { counted[c] = c < playing }
+            var running = playing
+            while running > 0 {
+                observe()
+                act(parameters: parameters, random: &actionRandom)
+                advanceEnvironments { c, episodeReturn in
+                    guard counted[c] else { return }
+                    counted[c] = false
+                    returns.append(episodeReturn)
+                    running -= 1
+                }
+            }
+            round += 1
+        }
+        return returns
     }
 
     private func startEpisode(copy c: Int) {
@@ -107,17 +147,10 @@ public final class RolloutCollector {
                     rollout.values[token + i] = policy.lastValues[e * n + i]
                 }
             }
-            environment.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
+            advanceEnvironments { _, episodeReturn in finishedReturns.append(episodeReturn) }
             for e in 0..<copies {
                 let token = rollout.token(env: e, step: t, agent: 0)
                 for i in 0..<n { rollout.rewards[token + i] = rewards[e] }
-                runningReturns[e] += Double(rewards[e])
-                startsEpisode[e] = 0
-                episodeSteps[e] += 1
-                if terminal[e] || truncated[e] {
-                    finishedReturns.append(runningReturns[e])
-                    startEpisode(copy: e)
-                }
             }
         }
         // Bootstrap: one read-only call (states restored, actions from a throw-away stream).
@@ -129,6 +162,22 @@ public final class RolloutCollector {
         for e in 0..<copies {
             rollout.first[rollout.firstIndex(env: e, step: rollout.steps)] = startsEpisode[e]
             for i in 0..<n { rollout.bootstrapValues[e * n + i] = policy.lastValues[e * n + i] }
+        }
+    }
+
+    /// Steps every copy with `actions`, adds the rewards to the running returns and resets the copies
+    /// whose episode ended (terminal or time limit), handing each ended copy and its return to `ended` first.
+    @inline(__always)
+    private func advanceEnvironments(_ ended: (Int, Double) -> Void) {
+        environment.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
+        for e in 0..<copies {
+            runningReturns[e] += Double(rewards[e])
+            startsEpisode[e] = 0
+            episodeSteps[e] += 1
+            if terminal[e] || truncated[e] {
+                ended(e, runningReturns[e])
+                startEpisode(copy: e)
+            }
         }
     }
 

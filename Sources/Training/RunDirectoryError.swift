@@ -6,10 +6,13 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
     case missingBest(String)
     case missingFile(String)
     case unreadableReport(String, String)
-    case configMismatch(String, String)
+    /// The run, the setting, and (where known) its saved and given values.
+    case configMismatch(String, String, values: (saved: String, given: String)? = nil)
     case locked(String, String)
     case insideDataDirectory(String, String)
     case unusableCheckpoint(String, String, previous: String?)
+    /// A directory that holds something other than a run of the command that was asked for.
+    case foreign(String, String)
 
     public var description: String {
         switch self {
@@ -31,8 +34,11 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
                 "The checkpoint before it is intact: `mv \(p)/checkpoints/previous.ckpt \(p)/checkpoints/latest.ckpt` and resume again "
                     + "(\($0); metrics after its update are dropped on resume), or start a new run."
             } ?? "No older checkpoint is kept in this run; start a new run.")
-        case let .configMismatch(p, key):
-            "cannot resume \(p): setting '\(key)' differs from the saved run's config.json; resume with the same settings."
+        case let .foreign(p, why):
+            "\(p) is not a run directory of this command (\(why)); choose a new or empty directory for --out."
+        case let .configMismatch(p, key, values):
+            "cannot resume \(p): setting '\(key)' differs from the saved run's config.json"
+                + (values.map { " (saved \($0.saved), given \($0.given))" } ?? "") + "; resume with the same settings."
         }
     }
 }

@@ -22,7 +22,7 @@ public enum SelectionSplit: String, CaseIterable, Sendable, Codable { case train
 ///
 /// Defaults follow spec §6 (og-marl's Oryx config) except `steps` and the evaluation cadence,
 /// which are sized for a laptop-scale run; set them as the paper does for comparable numbers.
-public struct TrainConfig: Sendable, Equatable {
+public struct TrainConfig: SettingsTable {
     public var env: EnvironmentKind = .lbf
     public var data = "data"
     /// `train`, `test`, or a comma-separated list of task ids.
@@ -149,40 +149,12 @@ public struct TrainConfig: Sendable, Equatable {
                  placeholder: "S", resumable: true),
     ]
 
-    /// The setting named `key`. - Throws: `ConfigError.unknownKey` with the closest key.
-    public static func setting(_ key: String) throws -> TrainSetting {
-        guard let setting = settings.first(where: { $0.key == key }) else {
-            throw ConfigError.unknownKey(key, OptionParser.closest(to: key, in: settings.map(\.key)))
-        }
-        return setting
-    }
-
-    /// Sets one setting from text. - Throws: `ConfigError` naming the key, the value and what is allowed.
-    public mutating func set(_ key: String, _ text: String) throws { try Self.setting(key).set(text, in: &self) }
-
-    /// The setting `key` as text (inverse of `set`).
-    public func value(of key: String) throws -> String { try Self.setting(key).value(in: self) }
-
     /// Checks relations between settings. - Throws: `ConfigError.inconsistent`.
     public func validate() throws {
         do { try ModelConfig.checkShape(embedding: embed, heads: heads, blocks: blocks) } catch {
             throw ConfigError.inconsistent("\(error)")
         }
         if !vmin.isNaN && !vmax.isNaN && vmin >= vmax { throw ConfigError.inconsistent("vmin \(vmin) must be below vmax \(vmax)") }
-    }
-
-    /// Settings as `key = value` lines (printed at start, compared across ranks).
-    public var resolvedText: String { Self.settings.map { "\($0.key) = \($0.value(in: self))" }.joined(separator: "\n") }
-
-    /// Settings as a JSON object of strings (config.json; readable back by `load(file:)`).
-    public var json: String {
-        let body = Self.settings.map { "  \"\($0.key)\": \"\($0.value(in: self).replacingOccurrences(of: "\"", with: "\\\""))\"" }
-        return "{\n" + body.joined(separator: ",\n") + "\n}\n"
-    }
-
-    /// The first setting a resumed run may not change that differs between `self` and `saved`.
-    public func resumeConflict(with saved: TrainConfig) -> String? {
-        Self.settings.first { !$0.mayChangeOnResume && $0.value(in: self) != $0.value(in: saved) }?.key
     }
 
     /// The settings of a run's saved config.json. A run saved before a setting existed ran without
@@ -200,26 +172,9 @@ public struct TrainConfig: Sendable, Equatable {
         try config.loadJSON(text: text, source: source)
         return config
     }
-
-    /// Applies the settings of a JSON config file (keys as the flags, values strings or numbers).
-    /// - Throws: `ConfigError` for unreadable files, non-objects, unknown keys and bad values.
-    public mutating func load(file path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError.unreadable(path) }
-        try loadJSON(text: String(decoding: data, as: UTF8.self), source: path)
-    }
-
-    /// Applies the settings of JSON text (`source` names it in errors): one object of strings and
-    /// numbers, each key once (`FlatJSONObject`).
-    public mutating func loadJSON(text: String, source path: String) throws {
-        let entries: [(key: String, value: String)]
-        do { entries = try FlatJSONObject.parse(text) } catch let problem as FlatJSONObject.Problem {
-            throw ConfigError.badFile(path, "\(problem)")
-        }
-        for (key, value) in entries { try set(key, value) }
-    }
 }
 
-/// A bad training setting.
+/// A bad run setting.
 public enum ConfigError: Error, CustomStringConvertible, Equatable {
     case unknownKey(String, String?)
     case badValue(String, String, String)
@@ -230,7 +185,7 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unknownKey(key, suggestion):
-            "unknown setting '\(key)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? ""); see `mtrl-dist train --help`."
+            "unknown setting '\(key)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? ""); see the command's --help."
         case let .badValue(key, value, expected): "invalid value '\(value)' for \(key): expected \(expected)."
         case let .inconsistent(why): "inconsistent settings: \(why)."
         case let .unreadable(path): "cannot read config file \(path); check the path."

@@ -38,7 +38,9 @@ extension Trainer {
               checkpoint.target.count == (engine.target == nil ? 0 : count)
         else { throw CheckpointError.layoutMismatch(run.latestCheckpoint, expected: count, found: checkpoint.parameters.count) }
         let saved = try TrainConfig.saved(json: checkpoint.configJSON, source: run.latestCheckpoint)
-        if let key = config.resumeConflict(with: saved) { throw RunDirectoryError.configMismatch(run.path, key) }
+        if let key = config.resumeConflict(with: saved) {
+            throw RunDirectoryError.configMismatch(run.path, key, values: (try saved.value(of: key), try config.value(of: key)))
+        }
         engine.online.buffer.copy(from: checkpoint.parameters)
         engine.target?.buffer.copy(from: checkpoint.target)
         engine.optimizer.firstMoment.copy(from: checkpoint.firstMoment)

@@ -30,17 +30,61 @@ import TestSupport
         #expect(value.exitStatus == 2 && value.standardError.contains("expected one of rware, lbf, connector"))
     }
 
-    /// A tiny online run prints its header and one learning-curve line per update; minibatches that
-    /// do not divide the envs are a usage error.
-    @Test func onlinePrintsALearningCurve() throws {
-        let outcome = try run(["online", "--task", "lbf-8x8-2p-2f-coop", "--updates", "2", "--envs", "2", "--steps", "8",
-                               "--epochs", "1"])
-        #expect(outcome.exitStatus == 0, "\(outcome.standardError)")
-        let lines = outcome.standardOutput.split(separator: "\n")
-        #expect(lines.count == 3 && lines[0].hasPrefix("update\tenv_steps"))
-        #expect(lines.dropFirst().map { $0.split(separator: "\t").prefix(2).joined(separator: " ") } == ["1 16", "2 32"])
-        let bad = try run(["online", "--task", "lbf-8x8-2p-2f-coop", "--envs", "2", "--minibatches", "3"])
-        #expect(bad.exitStatus == 2 && bad.standardError.contains("--minibatches"), "\(bad.standardError)")
+    static let onlineRun = ["online", "--task", "lbf-8x8-2p-2f-coop", "--embed", "16", "--envs", "4", "--steps", "16",
+                            "--epochs", "2", "--checkpoint-every", "2", "--eval-every", "5", "--eval-episodes", "2",
+                            "--final-eval-episodes", "4"]
+
+    /// A tiny online run prints a progress line per update and its final evaluation into a run
+    /// directory; bad settings are usage errors, an unwritable directory an error.
+    @Test func onlineWritesARunDirectory() throws {
+        let dir = try TemporaryDirectory(prefix: "cli-online")
+        let outcome = try run(Self.onlineRun + ["--updates", "2", "--out", dir.file("run").path])
+        #expect(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
+        #expect(outcome.standardOutput.contains("update 1/2  env steps 64") && outcome.standardOutput.contains("update 2/2  env steps 128"))
+        #expect(outcome.standardOutput.contains("R_final") && outcome.standardOutput.contains("R_max"))
+        for file in ["config.json", "metrics.csv", "eval.csv", "final.json", "checkpoints/latest.ckpt"] {
+            #expect(FileManager.default.fileExists(atPath: dir.file("run/\(file)").path), "\(file)")
+        }
+        let bad = try run(Self.onlineRun + ["--minibatches", "3", "--out", dir.file("bad").path])
+        #expect(bad.exitStatus == 2 && bad.standardError.contains("--minibatches 3 must divide --envs 4"), "\(bad.standardError)")
+        let missing = try run(["online", "--out", dir.file("bad").path])
+        #expect(missing.exitStatus == 2 && missing.standardError.contains("--task"), "\(missing.standardError)")
+        let unwritable = try run(Self.onlineRun + ["--out", "/proc/online-run"])
+        #expect(unwritable.exitStatus == 1 && unwritable.standardError.contains("cannot write /proc/online-run"), "\(unwritable.standardError)")
+    }
+
+    /// SIGUSR1 stops an online run with exit 75; run again on its directory, it ends with the
+    /// parameters and metric rows of an uninterrupted run.
+    @Test func signalledOnlineRunContinuesExactly() throws {
+        let dir = try TemporaryDirectory(prefix: "cli-online-signal")
+        let run = dir.file("b")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // The test runner blocks SIGUSR1 in its children; `env --default-signal` unblocks it.
+        process.arguments = ["--default-signal", try MPIRunLauncher.productPath(named: "mtrl-dist")] + Self.onlineRun
+            + ["--updates", "100000", "--out", run.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        func rows(_ directory: URL) -> [String] {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast(3).joined(separator: ",") }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while rows(run).count < 4 && Date() < deadline { usleep(20_000) }
+        kill(process.processIdentifier, SIGUSR1)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 75)
+        let updates = rows(run).count - 1 + 3
+        let continued = try self.run(Self.onlineRun + ["--updates", "\(updates)", "--out", run.path])
+        #expect(continued.exitStatus == 0 && continued.standardOutput.contains("resumed"), "\(continued.combinedOutput)")
+        let straight = try self.run(Self.onlineRun + ["--updates", "\(updates)", "--out", dir.file("a").path])
+        #expect(straight.exitStatus == 0, "\(straight.combinedOutput)")
+        #expect(rows(run).count == updates + 1 && rows(run) == rows(dir.file("a")))
+        func checksum(_ directory: URL) throws -> String? {
+            let data = try Data(contentsOf: directory.appendingPathComponent("final.json"))
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["parameter_checksum"] as? String
+        }
+        #expect(try checksum(run) != nil && checksum(run) == checksum(dir.file("a")))
     }
 
     @Test func unknownTaskListsCloseMatches() throws {

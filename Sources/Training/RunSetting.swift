@@ -1,11 +1,12 @@
 import OptionParsing
 
-/// One training setting: its key (the `--key` flag and the config-file key), help, what it accepts,
-/// where it lives in `TrainConfig`, and whether a resumed run may change it.
+/// One setting of a run: its key (the `--key` flag and the config-file key), help, what it accepts,
+/// where it lives in the settings value `Config`, and whether a resumed run may change it.
 ///
-/// `TrainConfig.settings` is the one table of these; it drives the flags, `--help`, JSON config
-/// files, the resolved config (printed, saved, compared across ranks) and the resume check.
-public struct TrainSetting: @unchecked Sendable {
+/// A `SettingsTable`'s `settings` (`TrainConfig.settings`, the online runs' `OnlineRunSettings.settings`)
+/// drive the flags, `--help`, JSON config files, the resolved config (printed, saved, compared
+/// across ranks) and the resume check.
+public struct RunSetting<Config: SettingsTable>: @unchecked Sendable {
     public let key: String
     public let help: String
     /// Shown after the flag in `--help` (`--embed N`).
@@ -15,18 +16,18 @@ public struct TrainSetting: @unchecked Sendable {
     public let accepted: String?
     /// Whether `--resume` may give another value (e.g. `steps`); the others must match the saved run.
     public let mayChangeOnResume: Bool
-    private let read: (TrainConfig) -> String
+    private let read: (Config) -> String
     /// Stores the parsed text; false when the text is not accepted.
-    private let write: (inout TrainConfig, String) -> Bool
+    private let write: (inout Config, String) -> Bool
 
     /// The setting's value in `config`, as text (`set` reads it back).
-    public func value(in config: TrainConfig) -> String { read(config) }
+    public func value(in config: Config) -> String { read(config) }
 
     /// The default value, as text.
-    public var defaultValue: String { read(TrainConfig()) }
+    public var defaultValue: String { read(Config()) }
 
     /// Parses `text` into `config`. - Throws: `ConfigError.badValue` naming the key and what it accepts.
-    public func set(_ text: String, in config: inout TrainConfig) throws {
+    public func set(_ text: String, in config: inout Config) throws {
         guard write(&config, text) else { throw ConfigError.badValue(key, text, accepted ?? "text") }
     }
 
@@ -34,9 +35,9 @@ public struct TrainSetting: @unchecked Sendable {
     public var helpText: String { accepted.map { "\(help) (\($0))" } ?? help }
 
     /// An integer within `range`.
-    static func integer(_ key: String, _ path: WritableKeyPath<TrainConfig, Int>, _ range: ClosedRange<Int>, _ help: String,
-                        placeholder: String = "N", resumable: Bool = false) -> TrainSetting {
-        TrainSetting(
+    public static func integer(_ key: String, _ path: WritableKeyPath<Config, Int>, _ range: ClosedRange<Int>, _ help: String,
+                        placeholder: String = "N", resumable: Bool = false) -> RunSetting {
+        RunSetting(
             key: key, help: help, placeholder: placeholder,
             accepted: "an integer in \(range.lowerBound)...\(range.upperBound)", mayChangeOnResume: resumable,
             read: { "\($0[keyPath: path])" },
@@ -49,11 +50,11 @@ public struct TrainSetting: @unchecked Sendable {
 
     /// A finite number within `range`, stored as Double or Float. With `auto`, the text "auto"
     /// stores NaN (resolved later from the data).
-    static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(
-        _ key: String, _ path: WritableKeyPath<TrainConfig, F>, _ range: ClosedRange<Double>, _ help: String,
+    public static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(
+        _ key: String, _ path: WritableKeyPath<Config, F>, _ range: ClosedRange<Double>, _ help: String,
         auto: Bool = false, resumable: Bool = false
-    ) -> TrainSetting {
-        TrainSetting(
+    ) -> RunSetting {
+        RunSetting(
             key: key, help: help, placeholder: auto ? "X|auto" : "X",
             accepted: "a number in \(range.lowerBound)...\(range.upperBound)\(auto ? " or auto" : "")", mayChangeOnResume: resumable,
             read: { config in
@@ -69,9 +70,9 @@ public struct TrainSetting: @unchecked Sendable {
     }
 
     /// One of an enum's raw values.
-    static func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ path: WritableKeyPath<TrainConfig, E>, _ help: String,
-                                                           resumable: Bool = false) -> TrainSetting where E.RawValue == String {
-        TrainSetting(
+    public static func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ path: WritableKeyPath<Config, E>, _ help: String,
+                                                           resumable: Bool = false) -> RunSetting where E.RawValue == String {
+        RunSetting(
             key: key, help: help, placeholder: "NAME",
             accepted: "one of " + E.allCases.map(\.rawValue).joined(separator: ", "), mayChangeOnResume: resumable,
             read: { $0[keyPath: path].rawValue },
@@ -83,9 +84,9 @@ public struct TrainSetting: @unchecked Sendable {
     }
 
     /// A switch written `on` / `off`.
-    static func onOff(_ key: String, _ path: WritableKeyPath<TrainConfig, Bool>, _ help: String,
-                      resumable: Bool = false) -> TrainSetting {
-        TrainSetting(
+    public static func onOff(_ key: String, _ path: WritableKeyPath<Config, Bool>, _ help: String,
+                      resumable: Bool = false) -> RunSetting {
+        RunSetting(
             key: key, help: help, placeholder: "on|off", accepted: "on or off", mayChangeOnResume: resumable,
             read: { $0[keyPath: path] ? "on" : "off" },
             write: { config, text in
@@ -96,9 +97,9 @@ public struct TrainSetting: @unchecked Sendable {
     }
 
     /// Free text (paths, task lists).
-    static func text(_ key: String, _ path: WritableKeyPath<TrainConfig, String>, _ help: String, placeholder: String,
-                     resumable: Bool = false) -> TrainSetting {
-        TrainSetting(
+    public static func text(_ key: String, _ path: WritableKeyPath<Config, String>, _ help: String, placeholder: String,
+                     resumable: Bool = false) -> RunSetting {
+        RunSetting(
             key: key, help: help, placeholder: placeholder, accepted: nil, mayChangeOnResume: resumable,
             read: { $0[keyPath: path] },
             write: { config, text in
@@ -107,3 +108,6 @@ public struct TrainSetting: @unchecked Sendable {
             })
     }
 }
+
+/// The settings of an offline training run.
+public typealias TrainSetting = RunSetting<TrainConfig>
