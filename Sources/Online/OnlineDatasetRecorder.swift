@@ -76,7 +76,7 @@ public final class OnlineDatasetRecorder {
             }
             return stage
         }
-        let streams = RandomStream(seed: settings.seed).derived("record", j)
+        let streams = RandomStream(seed: UInt64(settings.seed)).derived("record", j)
         let copies = min(settings.envs, recording.labelEpisodes)
         let environment = task.makeBatch(copies: copies)
         let policy = SablePolicyBehaviour(task: task, layout: layout, copies: copies, parameters: parameters,
@@ -125,7 +125,7 @@ public final class OnlineDatasetRecorder {
         let path = DatasetWriter.path(directory: dataDirectory, task: description)
         try DatasetWriter.write(merged, to: path)
 
-        var randomSeed = RandomStream(seed: settings.seed).derived("record-random")
+        var randomSeed = RandomStream(seed: UInt64(settings.seed)).derived("record-random")
         let random = randomPrecision.map {
             DatasetCollector.measureRandom(task: task, seed: randomSeed.next(), precision: $0, reference: best.mean)
         }

@@ -109,7 +109,7 @@ import TestSupport
 
     @Test("recording again with the same seed gives identical bytes; another seed does not")
     func regenerationIsBitExact() throws {
-        func bytes(seed: UInt64) throws -> Data {
+        func bytes(seed: Int) throws -> Data {
             let dir = try TemporaryDirectory()
             var settings = Self.settings
             settings.seed = seed
