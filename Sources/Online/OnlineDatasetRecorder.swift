@@ -3,6 +3,7 @@ import Environments
 import Foundation
 import Model
 import TensorCore
+import Training
 
 /// Records a task's offline dataset from an online run (spec online-sable.md §2.2, §2.3, §3).
 ///
@@ -23,6 +24,7 @@ import TensorCore
 public final class OnlineDatasetRecorder {
     public let task: TaskSpec
     public let settings: OnlineRunSettings
+    /// `settings.recording`.
     public let recording: OnlineRecordingSettings
     /// Where the snapshot files go (`RUN_DIR/recording`).
     public let directory: String
@@ -33,7 +35,8 @@ public final class OnlineDatasetRecorder {
 
     /// - Throws: `OnlineRecordingError.badSettings` unless 1 ≤ S, 1 ≤ M_rec ≤ labelEpisodes;
     ///   `ModelConfig` errors for a bad network.
-    public init(task: TaskSpec, settings: OnlineRunSettings, recording: OnlineRecordingSettings = .init(), directory: String) throws {
+    public init(task: TaskSpec, settings: OnlineRunSettings, directory: String) throws {
+        let recording = settings.recording
         guard recording.snapshots >= 1, recording.episodesPerSnapshot >= 1,
               recording.labelEpisodes >= recording.episodesPerSnapshot, settings.envs >= 1
         else {
@@ -55,6 +58,22 @@ public final class OnlineDatasetRecorder {
 
     /// The file of snapshot j.
     public func snapshotPath(_ j: Int) -> String { "\(directory)/snapshot-\(j).mtds" }
+
+    /// Checks every snapshot file already in `directory` against this recording (settings, and the
+    /// update and env steps, from `environmentSteps(update)`, it is due at), so that a restart with
+    /// another schedule fails at once rather than at the snapshot.
+    /// - Throws: `OnlineRecordingError.foreignSnapshot`, file errors.
+    public func checkRecordedSnapshots(environmentSteps: (Int) -> Int) throws {
+        for (j, update) in snapshotUpdates.enumerated() where FileManager.default.fileExists(atPath: snapshotPath(j)) {
+            let stage = try recordedStage(j)
+            guard stage.update == update, stage.environmentSteps == environmentSteps(update) else {
+                throw OnlineRecordingError.foreignSnapshot(
+                    path: snapshotPath(j), reason: "recorded after update \(stage.update) (\(stage.environmentSteps) env steps), but this "
+                        + "run's schedule puts snapshot \(j) after update \(update) (\(environmentSteps(update)) env steps): --updates, "
+                        + "--snapshots or the rank count changed; record into a new run directory")
+            }
+        }
+    }
 
     /// The snapshots due after `update` updates (several when S − 1 > U).
     public func snapshots(dueAt update: Int) -> [Int] { snapshotUpdates.indices.filter { snapshotUpdates[$0] == update } }
@@ -130,6 +149,10 @@ public final class OnlineDatasetRecorder {
             DatasetCollector.measureRandom(task: task, seed: randomSeed.next(), precision: $0, reference: best.mean)
         }
         let tablePath = ReferenceReturnTable.path(dataDirectory: dataDirectory, environment: description.environment)
+        // Runs of other tasks (job-array tasks) finish into the same table: one at a time.
+        let lock = try RunLock(directory: (tablePath as NSString).deletingLastPathComponent, purpose: "reference table of \(task.id)",
+                               waits: true)
+        defer { withExtendedLifetime(lock) {} }
         var table = FileManager.default.fileExists(atPath: tablePath) ? try ReferenceReturnTable.read(path: tablePath) : ReferenceReturnTable()
         table[task.id] = ReferenceReturn(mean: best.mean, standardError: best.standardError, behaviour: DatasetProvenance.onlineSable,
                                          randomMean: random?.mean ?? .nan, randomStandardError: random?.standardError ?? .nan)

@@ -65,6 +65,10 @@ public struct OnlineRunSettings: SettingsTable {
     /// Updates between checkpoints, which are also the run's restart points (see `OnlineTrainer`).
     public var checkpointEvery = 50
     public var out = "runs/online"
+    /// DATA directory the run's dataset is recorded into (`DATA/<env>/<task>.mtds`); empty: no recording.
+    public var record = ""
+    /// Snapshots, stored and label episodes of the recording (used when `record` is set).
+    public var recording = OnlineRecordingSettings()
 
     public init() {}
 
@@ -105,6 +109,17 @@ public struct OnlineRunSettings: SettingsTable {
                  "Updates between checkpoints; every training env restarts its episode there (the run's restart points)."),
         .text("out", \.out, "Run directory (config, metrics, checkpoints, final.json); restarting on it resumes the run.",
               placeholder: "RUN_DIR", resumable: true),
+        .text("record", \.record,
+              "Record the task's dataset (spec §2.2) into DATA/<env>/<task>.mtds: snapshots of the policy during the run "
+                  + "(RUN_DIR/recording), merged at the end with R_max as reference (empty: no recording).",
+              placeholder: "DATA"),
+        .integer("snapshots", \.recording.snapshots, 1...10_000, "Recording: snapshots S at updates floor(j*U/(S-1)), j = 0..S-1.",
+                 placeholder: "S"),
+        .integer("record-episodes", \.recording.episodesPerSnapshot, 1...1_000_000,
+                 "Recording: episodes stored per snapshot (the same for every task).", placeholder: "M"),
+        .integer("label-episodes", \.recording.labelEpisodes, 1...1_000_000,
+                 "Recording: episodes behind each snapshot's quality label (at least --record-episodes; the stored ones are "
+                     + "the first of them)."),
     ]
 
     /// The updates between evaluations (`evalEvery`, or ⌈updates / 20⌉ for 0).
@@ -124,6 +139,10 @@ public struct OnlineRunSettings: SettingsTable {
         }
         guard envs % update.minibatches == 0 else {
             throw ConfigError.inconsistent("--minibatches \(update.minibatches) must divide --envs \(envs)")
+        }
+        guard record.isEmpty || recording.labelEpisodes >= recording.episodesPerSnapshot else {
+            throw ConfigError.inconsistent("--label-episodes \(recording.labelEpisodes) must be at least --record-episodes "
+                                           + "\(recording.episodesPerSnapshot) (the stored episodes are the first of them)")
         }
         return spec
     }

@@ -87,6 +87,51 @@ import TestSupport
         #expect(try checksum(run) != nil && checksum(run) == checksum(dir.file("a")))
     }
 
+    /// An online run with `--record`, stopped by SIGUSR1 and run again, records the same dataset
+    /// (byte for byte) and reference row as an uninterrupted one; the dataset holds one stage per
+    /// snapshot; a restart that would move the snapshots is refused.
+    @Test func signalledRecordingRunRecordsTheSameDataset() throws {
+        let dir = try TemporaryDirectory(prefix: "cli-online-record")
+        // 64-step rollouts (not 16): updates slow enough for the signal to land mid-run.
+        var recording = Self.onlineRun + ["--updates", "24", "--snapshots", "4", "--record-episodes", "3", "--label-episodes", "6"]
+        recording[recording.firstIndex(of: "--steps")! + 1] = "64"
+        let run = dir.file("b")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal", try MPIRunLauncher.productPath(named: "mtrl-dist")] + recording
+            + ["--record", dir.file("data-b").path, "--out", run.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        func rowCount(_ directory: URL) -> Int {
+            ((try? String(contentsOf: directory.appendingPathComponent("metrics.csv"), encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while rowCount(run) < 4 && Date() < deadline { usleep(5_000) }
+        kill(process.processIdentifier, SIGUSR1)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 75, "the signal should land before update 24 of 24")
+        let continued = try self.run(recording + ["--record", dir.file("data-b").path, "--out", run.path])
+        #expect(continued.exitStatus == 0 && continued.standardOutput.contains("recorded 4 snapshots"), "\(continued.combinedOutput)")
+        let straight = try self.run(recording + ["--record", dir.file("data-a").path, "--out", dir.file("a").path])
+        #expect(straight.exitStatus == 0, "\(straight.combinedOutput)")
+        for file in ["lbf/lbf-8x8-2p-2f-coop.mtds", "lbf/reference-returns.tsv"] {
+            let b = try Data(contentsOf: dir.file("data-b/\(file)")), a = try Data(contentsOf: dir.file("data-a/\(file)"))
+            #expect(!a.isEmpty && a == b, "\(file) differs between the interrupted and the uninterrupted run")
+        }
+        let inspect = try self.run(["dataset", "inspect", dir.file("data-a/lbf").path])
+        #expect(inspect.exitStatus == 0 && inspect.standardOutput.contains("source: online-sable, 4 snapshots")
+                && inspect.standardOutput.contains("episodes 12,"), "\(inspect.combinedOutput)")
+        func changed(_ option: String, to value: String) -> [String] {
+            var arguments = recording
+            arguments[arguments.firstIndex(of: option)! + 1] = value
+            return arguments + ["--record", dir.file("data-b").path, "--out", run.path]
+        }
+        let moved = try self.run(changed("--snapshots", to: "5"))
+        #expect(moved.exitStatus == 1 && moved.standardError.contains("snapshots"), "\(moved.combinedOutput)")
+        let longer = try self.run(changed("--updates", to: "30"))
+        #expect(longer.exitStatus == 1 && longer.standardError.contains("record into a new run directory"), "\(longer.combinedOutput)")
+    }
+
     @Test func unknownTaskListsCloseMatches() throws {
         let outcome = try run(["env", "run", "--task", "lbf-8x8-2p-2f"])
         #expect(outcome.exitStatus == 1)

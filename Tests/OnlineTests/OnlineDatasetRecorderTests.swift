@@ -31,7 +31,9 @@ import TestSupport
 
     static func recorder(in directory: TemporaryDirectory, settings: OnlineRunSettings = settings,
                          recording: OnlineRecordingSettings = recording) throws -> OnlineDatasetRecorder {
-        try OnlineDatasetRecorder(task: task, settings: settings, recording: recording, directory: directory.file("run/recording").path)
+        var settings = settings
+        settings.recording = recording
+        return try OnlineDatasetRecorder(task: task, settings: settings, directory: directory.file("run/recording").path)
     }
 
     static func recordAll(_ recorder: OnlineDatasetRecorder) throws {

@@ -31,7 +31,7 @@ enum OnlineCommand: Command {
         _ = try settings.validate()  // usage errors before MPI starts
         return try withWorld { world in
             let trainer = try OnlineTrainer(settings: settings, communicator: world)
-            let outcome = try trainer.run()
+            let outcome = try trainer.runRecording()
             return outcome == .checkpointedOnSignal ? SignalFlag.checkpointedExitCode : 0
         }
     }
