@@ -54,7 +54,8 @@ let package = Package(
         .target(
             name: "Online",
             dependencies: [
-                "Training", "Statistics", "BinaryFormat", "Datasets", "Distributed", "Environments", "Model", "Kernels", "TensorCore",
+                "Training", "Statistics", "Plots", "BinaryFormat", "Datasets", "Distributed", "Environments", "Model", "Kernels",
+                "TensorCore",
             ],
             swiftSettings: fastMath),
 

@@ -39,21 +39,14 @@ public struct ExperimentResults {
 
     /// The rows of an `eval.csv` (none when the run had no periodic evaluation).
     static func readCurve(_ path: String) throws -> [EvaluationRow] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        let lines = text.split(separator: "\n")
-        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) else { return [] }
-        guard let updateColumn = header.firstIndex(of: "update") else {
-            throw ExperimentError.unreadable(path, "no 'update' column")
-        }
-        return try lines.dropFirst().enumerated().map { number, line in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == header.count, let update = Double(fields[updateColumn]) else {
-                throw ExperimentError.unreadable(path, "line \(number + 2) does not match its header")
-            }
+        guard let table = try MetricsTable.read(path: path), !table.columns.isEmpty else { return [] }
+        guard let updates = table.column("update") else { throw ExperimentError.unreadable(path, "no 'update' column") }
+        return try zip(updates, table.rows).enumerated().map { number, row in
+            let (update, values) = row
+            guard update.isFinite else { throw ExperimentError.unreadable(path, "line \(number + 2) has no update number") }
             var normalised: [String: Double] = [:]
             var meanReturn: [String: Double] = [:]
-            for (name, field) in zip(header, fields) {
-                let value = Double(field) ?? .nan
+            for (name, value) in zip(table.columns, values) {
                 if name.hasPrefix("norm/") { normalised[String(name.dropFirst(5))] = value }
                 if name.hasPrefix("return/") { meanReturn[String(name.dropFirst(7))] = value }
             }

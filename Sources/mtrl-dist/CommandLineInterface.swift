@@ -30,7 +30,7 @@ enum CommandLineInterface {
         Entry(InfoCommand.self), Entry(TasksCommand.self), Entry(EnvCheckTraceCommand.self), Entry(EnvRunCommand.self),
         Entry(EnvRenderCommand.self), Entry(CollectCommand.self), Entry(DatasetInspectCommand.self),
         Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(DatasetLearnabilityCommand.self), Entry(ModelCommand.self),
-        Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self), Entry(EvaluateCommand.self), Entry(OnlineCommand.self), Entry(ReportCommand.self),
+        Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self), Entry(EvaluateCommand.self), Entry(OnlineCommand.self), Entry(OnlineCurveCommand.self), Entry(ReportCommand.self),
         Entry(ExperimentListCommand.self), Entry(ExperimentRunCommand.self), Entry(ExperimentStatusCommand.self),
         Entry(ExperimentReportCommand.self),
     ]

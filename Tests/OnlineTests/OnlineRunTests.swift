@@ -125,3 +125,23 @@ import Training
             throws: { "\($0)".contains("corrupted") && "\($0)".contains("previous.ckpt") }
     }
 }
+
+/// The learning-curve plot of a finished run: SVG that rsvg-convert renders, naming the task and
+/// R_max, with a point per evaluation.
+@Suite struct OnlineLearningCurveTests {
+    @Test func aFinishedRunsCurveRenders() throws {
+        let dir = try TemporaryDirectory(prefix: "online-curve")
+        let run = dir.file("run")
+        let trainer = try OnlineRunTests.train(try OnlineRunTests.settings(run, updates: 6))
+        let svg = try OnlineLearningCurve.svg(run: run.path, references: [(label: "heuristic 0.5", value: 0.5)])
+        let report = try #require(trainer.finalReport)
+        #expect(svg.contains("online Sable on lbf-8x8-2p-2f-coop, 6 updates"))
+        #expect(svg.contains(String(format: "R_max %.3f", report.maximumReturn.mean)) && svg.contains("heuristic 0.5"))
+        let evaluations = try #require(try MetricsTable.read(path: run.appendingPathComponent("eval.csv").path))
+        // Evaluations at updates 0, 3, 6: one marker (circle) each in the evaluation series.
+        #expect(evaluations.rows.count == 3 && svg.components(separatedBy: "<circle").count - 1 >= 3)
+        let image = try RenderedImage(svg: svg, width: 760, height: 440, in: dir)
+        #expect(image.pngWidth == 760 && image.pngHeight == 440 && image.drawnFraction > 0.02)
+        #expect(throws: RunDirectoryError.self) { try OnlineLearningCurve.svg(run: dir.file("missing").path) }
+    }
+}
