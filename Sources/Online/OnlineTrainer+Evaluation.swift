@@ -19,10 +19,12 @@ extension OnlineTrainer {
 
     /// Periodic evaluation (§1.8, `evalEpisodes` episodes, a stream of its own per update so that
     /// training never sees it): an `eval.csv` row, and the parameters become the best when their
-    /// mean return is the highest so far.
+    /// mean return is at least the highest so far. Ties go to the later parameters: on a capped
+    /// return (LBF's 1.0) many evaluations tie, and the first to reach the cap has trained least
+    /// (it made R_max 0.980 against R_final 1.000 on lbf-8x8-2p-2f-coop).
     func evaluateAndSelect(update: Int) throws {
         let result = try evaluate(parameters, episodes: settings.evalEpisodes, random: rankRandom.derived("evaluation", update))
-        let improved = result.mean > bestScore || bestUpdate < 0
+        let improved = result.mean >= bestScore || bestUpdate < 0
         if improved {
             bestScore = result.mean
             bestUpdate = update

@@ -145,3 +145,22 @@ import Training
         #expect(throws: RunDirectoryError.self) { try OnlineLearningCurve.svg(run: dir.file("missing").path) }
     }
 }
+
+/// The best parameters are those of the latest evaluation with the highest mean so far.
+@Suite struct OnlineBestSelectionTests {
+    @Test func tiesGoToTheLaterEvaluation() throws {
+        let dir = try TemporaryDirectory(prefix: "online-best")
+        // One episode per evaluation of an untrained policy: mostly return 0, so evaluations tie.
+        try OnlineRunTests.train(try OnlineRunTests.settings(dir.file("run"), updates: 8, ["eval-every": "1", "eval-episodes": "1"]))
+        let table = try #require(try MetricsTable.read(path: dir.file("run/eval.csv").path))
+        let updates = try #require(table.column("update")), means = try #require(table.column("mean_return"))
+        let best = try #require(table.column("best_update"))
+        var expected = -1.0, highest = -Double.infinity, ties = 0
+        for (update, mean) in zip(updates, means) {
+            if mean == highest { ties += 1 }
+            if mean >= highest { highest = mean; expected = update }
+        }
+        #expect(ties > 0, "no two evaluations tied: the test checks nothing; use another seed")
+        #expect(best.last == expected, "best update \(best.last ?? .nan), expected \(expected) (evaluations \(means))")
+    }
+}
