@@ -1,6 +1,6 @@
 import Testing
 
-/// The real cluster tests (issues #8, #16): a one-node Slurm started here, two test hosts
+/// The real cluster tests (issues #8, #16, #18): a one-node Slurm started here, two test hosts
 /// as network namespaces, the PBS scripts under a simulated PBS. They need root and
 /// minutes; without the privilege they report themselves skipped, never passed.
 /// One at a time: they share the machine's 2 cores.
@@ -12,6 +12,10 @@ struct ClusterScriptTests {
 
     @Test func slurmRunsAnExperimentAsAJobArrayAndRequeuesAWholeGridJob() throws {
         try ClusterScript(name: "slurm-experiment-array.sh", timeLimitSeconds: 600).runAndReport()
+    }
+
+    @Test func slurmRunsOnlineRunsAsAJobArrayGathersTheirDatasetsAndRequeuesATwoTaskJob() throws {
+        try ClusterScript(name: "slurm-online-array.sh", timeLimitSeconds: 400).runAndReport()
     }
 
     @Test func twoNamespaceHostsOverTCPEndWithTheOneHostParameters() throws {

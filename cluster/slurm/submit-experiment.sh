@@ -23,6 +23,7 @@ set -euo pipefail
 
 slurm_dir=$(cd "$(dirname "$0")" && pwd)
 source "$slurm_dir/../lib/experiment-command.sh"
+source "$slurm_dir/../lib/slurm-submit.sh"
 # The array picks the cells, and only the prepare job collects.
 unset CELL PREPARE_ONLY
 experiment_command
@@ -37,13 +38,6 @@ export MTRL_DIST EXP_DIR
 "$MTRL_DIST" "${experiment_run[@]}" --prepare-only grid
 cells=$("$MTRL_DIST" experiment status "$EXPERIMENT" --out "$EXP_DIR" --count)
 ((cells > 0)) || { echo "error: the grid of $EXPERIMENT in $EXP_DIR has no runs" >&2; exit 2; }
-
-# sbatch_id ARGS...: submit, print the job id (--parsable prints "id[;cluster]").
-sbatch_id() {
-    local id
-    id=$(sbatch --parsable "$@") || { echo "error: sbatch $* was refused" >&2; exit 1; }
-    echo "${id%%;*}"
-}
 
 prepare=$(PREPARE_ONLY=data sbatch_id --job-name=mtrl-exp-prepare "$@" "$slurm_dir/experiment.sbatch")
 echo "prepare job $prepare: collects the datasets"

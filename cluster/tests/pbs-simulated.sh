@@ -16,7 +16,10 @@
 #     Torque's PBS_ARRAYID=0 and 1 each train their cell and no other; all done;
 #  6. experiment.pbs without an array index (the whole grid) and a walltime
 #     ending mid-run: checkpoint, exit 75, qrerun; the rerun resumes the cell
-#     and ends with all its updates.
+#     and ends with all its updates;
+#  7. online.pbs as array tasks PBS_ARRAY_INDEX=1 and PBS_ARRAYID=0 of a 2-task
+#     list: each trains its own task and records its dataset; PBS_ARRAYID=2 is
+#     refused as beyond the list; gather-online.sh finds both datasets.
 # (The array itself, qsub -t/-J and its dependencies, needs a PBS server.)
 # Exit 0 pass, 1 fail, 77 skip.
 
@@ -24,7 +27,7 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/training.sh"
 
 cluster_dir=$(cd "$(dirname "$0")/.." && pwd)
-for script in "$cluster_dir"/pbs/*.pbs "$cluster_dir"/slurm/*.sbatch "$cluster_dir"/slurm/*.sh "$cluster_dir"/lib/*.sh; do
+for script in "$cluster_dir"/*.sh "$cluster_dir"/pbs/*.pbs "$cluster_dir"/slurm/*.sbatch "$cluster_dir"/slurm/*.sh "$cluster_dir"/lib/*.sh; do
     bash -n "$script" || fail "$script has a bash syntax error"
 done
 
@@ -135,4 +138,26 @@ grep -q 'lbf/oryx/mt/seed0: resuming from its checkpoint' "$scratch/whole-rerun.
 updates=$(json_field "$cell/final.json" updates)
 [[ $updates == 400 ]] || fail "the resumed cell's final.json says ${updates:-no} updates; expected 400"
 log "experiment.pbs: walltime signal -> checkpoint, qrerun, the rerun resumed the cell to the end"
-pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep, evaluate.pbs, experiment.pbs array tasks and a walltime-signalled, resumed experiment.pbs run (simulated PBS)"
+# online.pbs as array tasks of a 2-task list, in an order where a task that ignored its index
+# would train the other task too; then an index beyond the list, and gather-online.sh.
+online_tasks=(lbf-8x8-2p-2f-coop lbf-2s-8x8-2p-2f-coop)
+online_settings=(TASKS="${online_tasks[*]}" RUNS_DIR="$scratch/online-runs" DATA_DIR="$scratch/online-data" RANKS_PER_NODE=1
+    "ONLINE_ARGS=--embed 16 --envs 4 --steps 16 --epochs 2 --updates 6 --checkpoint-every 2 --eval-episodes 2 --final-eval-episodes 4 --snapshots 3 --record-episodes 3 --label-episodes 4")
+for task in "1 PBS_ARRAY_INDEX" "0 PBS_ARRAYID"; do
+    index=${task% *} variable=${task#* }
+    status=$(pbs_job "online$index" online.pbs "${online_settings[@]}" "$variable=$index")
+    [[ $status == 0 ]] || fail "online.pbs with $variable=$index exited $status: $(tail -n 30 "$scratch/online$index.out")"
+    started=$(sed -n 's/^mtrl-dist online: \([^,]*\),.*/\1/p' "$scratch/online$index.out")
+    [[ $started == "${online_tasks[index]}" ]] ||
+        fail "online.pbs with $variable=$index trained '$started'; expected ${online_tasks[index]} alone: $(tail -n 30 "$scratch/online$index.out")"
+    [[ -s $scratch/online-data/lbf/${online_tasks[index]}.mtds ]] || fail "online.pbs with $variable=$index recorded no dataset"
+done
+status=$(pbs_job online2 online.pbs "${online_settings[@]}" PBS_ARRAYID=2)
+[[ $status == 2 ]] && grep -q 'error: index 2 is beyond the task list: 2 task(s), indices 0-1' "$scratch/online2.out" ||
+    fail "online.pbs with PBS_ARRAYID=2 of 2 tasks exited $status: $(tail -n 5 "$scratch/online2.out")"
+gathered=$(env PBS_O_WORKDIR="$scratch" MTRL_DIST="$MTRL_DIST" "${online_settings[@]}" bash "$cluster_dir/gather-online.sh" 2>&1) ||
+    fail "gather-online.sh failed after the online.pbs array tasks: $gathered"
+grep -q "^all 2 task(s) have their dataset and reference row in $scratch/online-data: ${online_tasks[*]}\$" <<<"$gathered" ||
+    fail "gather-online.sh did not report both datasets: $gathered"
+log "online.pbs: two array tasks (PBS_ARRAY_INDEX, PBS_ARRAYID) each trained their task and recorded its dataset; an index beyond the list is refused"
+pass "scripts parse; train.pbs and a walltime-signalled, qrerun-resumed train.pbs match ($plain_checksum); the benchmark sweep, evaluate.pbs, experiment.pbs array tasks and a walltime-signalled, resumed experiment.pbs run, online.pbs array tasks and their gathered datasets (simulated PBS)"
