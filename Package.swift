@@ -87,6 +87,8 @@ let package = Package(
         // One PPO update under mpirun, for the rank-count invariance test of Tests/OnlineTests.
         .executableTarget(name: "online-probe", dependencies: ["Online", "Distributed", "Environments", "Model", "TensorCore"],
                           path: "Tests/OnlineProbe"),
+        // Counts a thread's heap allocations by interposing malloc in the test process (test-only).
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         .target(name: "TestSupport", dependencies: ["TensorCore", "Distributed", "Datasets", "BinaryFormat", "Environments"],
                 path: "Sources/TestSupport"),
         // The tape autodiff, a test-only reference: no product depends on it.
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
                                                          "TensorCore", "Distributed", "TestSupport"]),
-        .testTarget(name: "OnlineTests", dependencies: ["Online", "Training", "Datasets", "Model", "Kernels", "Environments", "TensorCore",
+        .testTarget(name: "OnlineTests", dependencies: ["Online", "Training", "Datasets", "AllocationCounter", "Model", "Kernels", "Environments", "TensorCore",
                                                        "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
