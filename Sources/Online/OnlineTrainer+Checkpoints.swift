@@ -44,17 +44,12 @@ extension OnlineTrainer {
               checkpoint.target.isEmpty
         else { throw CheckpointError.layoutMismatch(run.latestCheckpoint, expected: count, found: checkpoint.parameters.count) }
         parameters.buffer.copy(from: checkpoint.parameters)
-        optimizer.firstMoment.copy(from: checkpoint.firstMoment)
-        optimizer.secondMoment.copy(from: checkpoint.secondMoment)
-        optimizer.stepCount = checkpoint.adamSteps
+        checkpoint.restore(into: optimizer)
         startUpdate = checkpoint.update
         lastCheckpointUpdate = checkpoint.update
         bestScore = checkpoint.bestScore
         bestUpdate = checkpoint.bestUpdate
-        bestParameters = bestUpdate >= 0 ? try run.readCheckpoint(.best).parameters : checkpoint.parameters
-        guard bestParameters.count == count else {
-            throw CheckpointError.layoutMismatch(run.bestCheckpoint, expected: count, found: bestParameters.count)
-        }
+        bestParameters = try checkpoint.bestParameters(in: run, count: count)
         say("resumed \(run.path) at update \(startUpdate) (its latest restart point; best so far: update \(bestUpdate))")
     }
 }

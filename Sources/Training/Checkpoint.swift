@@ -130,3 +130,21 @@ func floats(fromLittleEndian bytes: [UInt8]) -> [Float] {
         initialized = count
     }
 }
+
+extension Checkpoint {
+    /// Puts the checkpoint's Adam moments and step count into `optimizer` (same layout).
+    public func restore(into optimizer: AdamOptimizer) {
+        optimizer.firstMoment.copy(from: firstMoment)
+        optimizer.secondMoment.copy(from: secondMoment)
+        optimizer.stepCount = adamSteps
+    }
+
+    /// The best parameters this checkpoint refers to: those of `run`'s best.ckpt when it recorded
+    /// a best update, else its own. - Throws: `CheckpointError` for an unreadable best.ckpt or one
+    /// of another size than `count`.
+    public func bestParameters(in run: RunDirectory, count: Int) throws -> [Float] {
+        let best = bestUpdate >= 0 ? try run.readCheckpoint(.best).parameters : parameters
+        guard best.count == count else { throw CheckpointError.layoutMismatch(run.bestCheckpoint, expected: count, found: best.count) }
+        return best
+    }
+}

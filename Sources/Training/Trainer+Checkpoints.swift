@@ -43,17 +43,12 @@ extension Trainer {
         }
         engine.online.buffer.copy(from: checkpoint.parameters)
         engine.target?.buffer.copy(from: checkpoint.target)
-        engine.optimizer.firstMoment.copy(from: checkpoint.firstMoment)
-        engine.optimizer.secondMoment.copy(from: checkpoint.secondMoment)
-        engine.optimizer.stepCount = checkpoint.adamSteps
+        checkpoint.restore(into: engine.optimizer)
         startUpdate = checkpoint.update
         lastCheckpointUpdate = checkpoint.update
         bestScore = checkpoint.bestScore
         bestUpdate = checkpoint.bestUpdate
-        bestParameters = bestUpdate >= 0 ? try run.readCheckpoint(.best).parameters : checkpoint.parameters
-        guard bestParameters.count == count else {
-            throw CheckpointError.layoutMismatch(run.bestCheckpoint, expected: count, found: bestParameters.count)
-        }
+        bestParameters = try checkpoint.bestParameters(in: run, count: count)
         say("resumed \(run.path) at update \(startUpdate) (best so far: update \(bestUpdate))")
     }
 }
