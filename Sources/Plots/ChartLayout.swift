@@ -103,12 +103,14 @@ struct ChartLayout {
             ])
     }
 
-    /// Dashed horizontal lines, each labelled at the plot's right end.
+    /// Dashed horizontal lines, each labelled at the plot's right end: above its line, or below it
+    /// when that would overprint the label of a line close by, or else under the labels placed.
     func drawReferenceLines(_ lines: [ReferenceLine], on canvas: inout SVGCanvas) {
         let labelStyle = TextStyle(
             fontSize: Self.tickStyle.fontSize, anchor: .end, colour: Palette.reference, hasHalo: true)
-        for line in lines where PlotValue.isPlottable(line.value) {
-            let pixel = y.pixel(line.value)
+        var baselines: [Double] = []
+        let drawn = lines.filter { PlotValue.isPlottable($0.value) }.map { (line: $0, pixel: y.pixel($0.value)) }
+        for (line, pixel) in drawn.sorted(by: { $0.pixel < $1.pixel }) {
             canvas.add(
                 "line",
                 [
@@ -117,7 +119,11 @@ struct ChartLayout {
                     ("y2", .number(pixel)), ("stroke", .text(Palette.reference)), ("stroke-width", .number(1.2)),
                     ("stroke-dasharray", .text("6 4")),
                 ])
-            canvas.text([line.label], x: right - 4, y: pixel - 4, style: labelStyle, className: "reference-label")
+            let clear = { (baseline: Double) in baselines.allSatisfy { abs($0 - baseline) >= labelStyle.lineHeight } }
+            let candidates = [pixel - 4, pixel + labelStyle.fontSize + 3, (baselines.max() ?? pixel) + labelStyle.lineHeight]
+            let baseline = candidates.first(where: clear) ?? candidates[2]
+            baselines.append(baseline)
+            canvas.text([line.label], x: right - 4, y: baseline, style: labelStyle, className: "reference-label")
         }
     }
 

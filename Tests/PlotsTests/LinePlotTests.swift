@@ -107,6 +107,22 @@ import Testing
         #expect(root.all("legend-label").map(\.textContent) == names)
     }
 
+    /// Reference lines close together get labels that do not overprint; a lone one is labelled
+    /// just above its line.
+    @Test func closeReferenceLinesKeepTheirLabelsApart() throws {
+        let series = [LineSeries(name: "s", x: [0, 1, 2], y: [0, 1.5, 2.5])]
+        let plot = LinePlot(title: "t", xLabel: "x", yLabel: "y", series: series,
+                            referenceLines: [("R_max 2.469", 2.469), ("heuristic 2.46", 2.46), ("zero line", 0.5)])
+        let root = try SVGElement.parse(plot.svg())
+        let lines = root.all("reference"), labels = root.all("reference-label")
+        #expect(lines.count == 3 && labels.count == 3)
+        let baselines = labels.map { $0.translation.y }.sorted()
+        #expect(zip(baselines, baselines.dropFirst()).allSatisfy { $1 - $0 >= 11 }, "labels overprint: baselines \(baselines)")
+        let lone = try #require(labels.first { $0.textContent.contains("zero line") })
+        let loneLine = try #require(lines.max { $0.number("y1") < $1.number("y1") })
+        #expect(abs(loneLine.number("y1") - 4 - lone.translation.y) < 0.01, "a lone label sits 4 points above its line")
+    }
+
     @Test func emptyPlotSaysNoData() throws {
         let root = try SVGElement.parse(LinePlot(title: "t", xLabel: "x", yLabel: "y", series: []).svg())
         #expect(root.all("no-data").map(\.textContent) == ["no data"])
