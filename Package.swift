@@ -79,7 +79,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "mtrl-bench",
-            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "Statistics", "TensorCore"],
+            dependencies: ["Datasets", "Environments", "Losses", "Model", "Kernels", "Statistics", "TensorCore", "Online", "Distributed"],
             path: "Benchmarks", exclude: ["README.md", "scaling.sh", "run.sh", "compare-train.sh"], swiftSettings: fastMath),
 
         // MARK: - Tests

@@ -11,6 +11,7 @@ let usage = """
       sampler   sampled chunks/s and MB/s                          [--env E --episodes N --out DIR | --dataset PATH]
       bootstrap stratified bootstrap intervals and P(X > Y)        [--runs 3] [--tasks 15] [--reps 2000]
       optimizer clip + Adam + Polyak ms on 1 and more threads       [--floats 117232,7300000] [--threads 1,2] [--repeats 9]
+      online    online Sable: acting vs training agent-steps/s      [--tasks ID,ID] [--updates 3]
     Rank scaling of the trainer: Benchmarks/scaling.sh
     """
 let rest = Array(arguments.dropFirst())
@@ -21,6 +22,7 @@ case "env": EnvironmentBenchmark.run(arguments: rest)
 case "sampler": SamplerBenchmark.run(arguments: rest)
 case "bootstrap": BootstrapBenchmark.run(arguments: rest)
 case "optimizer": OptimizerBenchmark.run(arguments: rest)
+case "online": OnlineBenchmark.run(arguments: rest)
 default:
     print(usage)
     exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
