@@ -10,20 +10,39 @@ import TensorCore
 public struct TimestepEncoding {
     /// ω_{c/2} per column c (E values).
     let frequencies: UnsafeMutablePointer<Float>
+    /// The codes of steps 0..<`tabulatedSteps` (RWARE's 500-step episodes and every shorter
+    /// limit), one row of E per step, computed once: the same bits as computing them per row.
+    let table: UnsafeMutablePointer<Float>
+    static let tabulatedSteps = 512
     public let embedding: Int
 
     public init(embedding: Int, workspace: Workspace) {
         self.embedding = embedding
         frequencies = workspace.floats(embedding)
         for c in 0..<embedding { frequencies[c] = Float(exp(Double(c - c % 2) * (-log(10000.0) / Double(embedding)))) }
+        table = workspace.floats(Self.tabulatedSteps * embedding)
+        for step in 0..<Self.tabulatedSteps { code(step: Int32(step), into: table + step * embedding) }
+    }
+
+    /// code(step) into `out` (E values).
+    private func code(step: Int32, into out: UnsafeMutablePointer<Float>) {
+        for c in 0..<embedding { out[c] = value(step: step, column: c) }
+    }
+
+    /// Column c of code(step).
+    @inline(__always) private func value(step: Int32, column c: Int) -> Float {
+        let angle = Float(step) * frequencies[c]
+        return c % 2 == 0 ? sinf(angle) : cosf(angle)
     }
 
     /// out[r] = x[r] + code(step) for row r.
     public func add(_ x: Matrix, row r: Int, step: Int32, into out: Matrix) {
-        let xs = x.pointer + r * x.stride, o = out.pointer + r * out.stride, p = Float(step)
-        for c in 0..<embedding {
-            let angle = p * frequencies[c]
-            o[c] = xs[c] + (c % 2 == 0 ? sinf(angle) : cosf(angle))
+        let xs = x.pointer + r * x.stride, o = out.pointer + r * out.stride
+        if step >= 0 && Int(step) < Self.tabulatedSteps {
+            let code = table + Int(step) * embedding
+            for c in 0..<embedding { o[c] = xs[c] + code[c] }
+        } else {
+            for c in 0..<embedding { o[c] = xs[c] + value(step: step, column: c) }
         }
     }
 
