@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Environments"),
         .target(name: "BinaryFormat"),
         .target(
-            name: "Datasets", dependencies: ["BinaryFormat", "TensorCore", "Environments"],
+            name: "Datasets", dependencies: ["BinaryFormat", "TensorCore", "Environments", "Statistics"],
             swiftSettings: fastMath),
 
         // MARK: - Distribution and training
@@ -101,11 +101,11 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TensorCore"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Statistics", "BinaryFormat", "Environments", "TensorCore", "TestSupport"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "BinaryFormat", "Environments", "Losses", "Model",
                                                          "TensorCore", "Distributed", "TestSupport"]),
-        .testTarget(name: "OnlineTests", dependencies: ["Online", "Training", "Datasets", "AllocationCounter", "Model", "Kernels", "Environments", "TensorCore",
+        .testTarget(name: "OnlineTests", dependencies: ["Online", "Training", "Datasets", "Statistics", "AllocationCounter", "Model", "Kernels", "Environments", "TensorCore",
                                                        "Distributed", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OptionParsing", "TestSupport"]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),

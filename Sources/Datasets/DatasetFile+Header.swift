@@ -1,4 +1,5 @@
 import BinaryFormat
+import Statistics
 
 extension DatasetFile {
     /// Parses and checks the prefix, header and section table against the file size.
@@ -146,15 +147,15 @@ extension DatasetFile {
     /// The version-3 fields: R_final (nil when its episode count is 0) and the stage table (no rows,
     /// or one per quality stage, each with finite numbers and a label that matches its q).
     private static func readOnlineFields(_ r: inout ByteReader, path: String, stages: Int) throws
-        -> (MeasuredReturn?, [SnapshotStage])
+        -> (MeanWithError?, [SnapshotStage])
     {
         func bad(_ field: String, _ found: String, _ expected: String) -> DatasetError {
             .badField(path: path, section: "header", field: field, found: found, expected: expected)
         }
-        func measured(_ field: String) throws -> MeasuredReturn {
-            let value = MeasuredReturn(mean: try r.readDouble("\(field) mean"), standardError: try r.readDouble("\(field) standard error"),
-                                       episodes: Int(try r.readUInt32("\(field) episodes")))
-            guard value.episodes == 0 || (value.mean.isFinite && value.standardError.isFinite && value.standardError >= 0) else {
+        func measured(_ field: String) throws -> MeanWithError {
+            let value = MeanWithError(mean: try r.readDouble("\(field) mean"), standardError: try r.readDouble("\(field) standard error"),
+                                       count: Int(try r.readUInt32("\(field) episodes")))
+            guard value.count == 0 || (value.mean.isFinite && value.standardError.isFinite && value.standardError >= 0) else {
                 throw bad(field, "\(value.mean) ± \(value.standardError)", "a finite mean and a finite standard error ≥ 0")
             }
             return value
@@ -168,8 +169,8 @@ extension DatasetFile {
             let score = try measured("stage \(j) score")
             let q = try r.readDouble("stage \(j) normalised score")
             let code = try r.readUInt8("stage \(j) label")
-            guard update <= UInt64(Int.max), steps <= UInt64(Int.max), score.episodes > 0, !q.isInfinite else {
-                throw bad("stage \(j)", "update \(update), env steps \(steps), \(score.episodes) score episodes, q \(q)",
+            guard update <= UInt64(Int.max), steps <= UInt64(Int.max), score.count > 0, !q.isInfinite else {
+                throw bad("stage \(j)", "update \(update), env steps \(steps), \(score.count) score episodes, q \(q)",
                           "counts that fit, at least one score episode, q finite or NaN")
             }
             let stage = SnapshotStage(update: Int(update), environmentSteps: Int(steps), score: score, normalisedScore: q)
@@ -178,7 +179,7 @@ extension DatasetFile {
             }
             table.append(stage)
         }
-        return (final.episodes > 0 ? final : nil, table)
+        return (final.count > 0 ? final : nil, table)
     }
 
     /// Checks every section's CRC32C.

@@ -1,5 +1,6 @@
 import Environments
 import Foundation
+import Statistics
 
 /// Library side of `mtrl-dist dataset inspect | verify | subsample`: reports as text, typed errors.
 public enum DatasetInspector {
@@ -74,7 +75,7 @@ public enum DatasetInspector {
                 } else {
                     let t = p.stages[stage]
                     row = pad("\(stage)", 7) + pad("\(t.update)", 9) + pad("\(t.environmentSteps)", 11)
-                        + pad("\(format(t.score.mean)) ± \(format(t.score.standardError)) (\(t.score.episodes))", 32)
+                        + pad("\(format(t.score.mean)) ± \(format(t.score.standardError)) (\(t.score.count))", 32)
                         + pad(format(t.normalisedScore), 7) + pad(t.label?.rawValue ?? "none", 7)
                 }
                 lines.append(
@@ -109,9 +110,9 @@ public enum DatasetInspector {
 
     /// The source and references of data recorded from an online run; a flag where R_ref ≤ 0 (spec §3).
     static func onlineSummary(_ p: DatasetProvenance, reference: Double) -> [String] {
-        func measured(_ r: MeasuredReturn) -> String { "\(format(r.mean)) ± \(format(r.standardError)) (\(r.episodes) episodes)" }
+        func measured(_ r: MeanWithError) -> String { "\(format(r.mean)) ± \(format(r.standardError)) (\(r.count) episodes)" }
         var lines = ["  source: \(p.behaviour), \(p.stages.count) snapshots; R_ref = R_max (best-by-evaluation parameters re-run) "
-            + measured(MeasuredReturn(mean: reference, standardError: p.referenceStandardError, episodes: p.referenceEpisodes))
+            + measured(MeanWithError(mean: reference, standardError: p.referenceStandardError, count: p.referenceEpisodes))
             + "; R_final " + (p.finalReturn.map(measured) ?? "unknown")]
         if !(reference > 0) {
             lines.append("  FLAGGED: R_ref ≤ 0, so q and the quality labels are undefined; report raw returns (spec §3)")

@@ -1,3 +1,5 @@
+import Statistics
+
 /// Which behaviour made a dataset and how its reference return was measured (format version 2;
 /// version-1 files read as the oracle heuristic with the best stage's mean as the reference), and
 /// for data recorded from an online run (format version 3) the final policy's return and the
@@ -11,12 +13,12 @@ public struct DatasetProvenance: Sendable, Equatable {
     /// Standard error of the reference return (0 when not measured separately).
     public var referenceStandardError: Double
     /// R_final of an online run (its final parameters' mean return); nil for heuristic data.
-    public var finalReturn: MeasuredReturn?
+    public var finalReturn: MeanWithError?
     /// Per quality stage, the online snapshot it holds; empty for heuristic data (stages by ε).
     public var stages: [SnapshotStage]
 
     public init(behaviour: String, referenceEpisodes: Int = 0, referenceStandardError: Double = 0,
-                finalReturn: MeasuredReturn? = nil, stages: [SnapshotStage] = []) {
+                finalReturn: MeanWithError? = nil, stages: [SnapshotStage] = []) {
         self.behaviour = behaviour
         self.referenceEpisodes = referenceEpisodes
         self.referenceStandardError = referenceStandardError

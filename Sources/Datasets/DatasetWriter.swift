@@ -94,14 +94,14 @@ public enum DatasetWriter {
         let final = contents.provenance.finalReturn
         w.write(final?.mean ?? .nan)
         w.write(final?.standardError ?? .nan)
-        w.write(UInt32(final?.episodes ?? 0))
+        w.write(UInt32(final?.count ?? 0))
         w.write(UInt32(contents.provenance.stages.count))
         for stage in contents.provenance.stages {
             w.write(UInt64(stage.update))
             w.write(UInt64(stage.environmentSteps))
             w.write(stage.score.mean)
             w.write(stage.score.standardError)
-            w.write(UInt32(stage.score.episodes))
+            w.write(UInt32(stage.score.count))
             w.write(stage.normalisedScore)
             w.write(stage.label?.code ?? 0)
         }

@@ -1,3 +1,5 @@
+import Statistics
+
 /// One quality stage of a dataset recorded from an online run, a row of format version 3's stage
 /// table (spec online-sable.md §2.2, §2.3): the policy snapshot whose episodes form the stage, its
 /// label score and its label.
@@ -7,11 +9,11 @@ public struct SnapshotStage: Sendable, Equatable {
     /// Env timesteps of training so far (all ranks).
     public var environmentSteps: Int
     /// The label score: the snapshot's mean return over its label episodes (spec P19).
-    public var score: MeasuredReturn
+    public var score: MeanWithError
     /// q = score / R_ref; NaN while the run's reference is unknown or when R_ref ≤ 0 (spec §3).
     public var normalisedScore: Double
 
-    public init(update: Int, environmentSteps: Int, score: MeasuredReturn, normalisedScore: Double = .nan) {
+    public init(update: Int, environmentSteps: Int, score: MeanWithError, normalisedScore: Double = .nan) {
         self.update = update
         self.environmentSteps = environmentSteps
         self.score = score

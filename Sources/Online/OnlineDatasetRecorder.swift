@@ -2,6 +2,7 @@ import Datasets
 import Environments
 import Foundation
 import Model
+import Statistics
 import TensorCore
 import Training
 
@@ -105,12 +106,12 @@ public final class OnlineDatasetRecorder {
         let seeds = (0..<recording.labelEpisodes).map { _ in resets.next() }
         var unusedExploration = SplitMixGenerator(seed: 0)
         let episodes = recorder.run(seeds: seeds, epsilon: 0, stage: 0, behaviour: &unusedExploration, idleSeed: idle.next())
-        let score = MeasuredReturn(returns: episodes.map(\.totalReturn))
+        let score = MeanWithError(episodes.map(\.totalReturn))
         let stage = SnapshotStage(update: update, environmentSteps: environmentSteps, score: score)
         var contents = DatasetContents(task: description, qualityStageCount: 1,
                                        recorded: Array(episodes.prefix(recording.episodesPerSnapshot)))
         contents.referenceReturn = score.mean
-        contents.provenance = DatasetProvenance(behaviour: DatasetProvenance.onlineSable, referenceEpisodes: score.episodes,
+        contents.provenance = DatasetProvenance(behaviour: DatasetProvenance.onlineSable, referenceEpisodes: score.count,
                                                 referenceStandardError: score.standardError, stages: [stage])
         try DatasetWriter.write(contents, to: snapshotPath(j))
         return stage
@@ -139,7 +140,7 @@ public final class OnlineDatasetRecorder {
             merged.append(episodesOf: try DatasetFile(path: snapshotPath(j)).contents(), stage: j)
         }
         merged.referenceReturn = best.mean
-        merged.provenance = DatasetProvenance(behaviour: DatasetProvenance.onlineSable, referenceEpisodes: best.episodes,
+        merged.provenance = DatasetProvenance(behaviour: DatasetProvenance.onlineSable, referenceEpisodes: best.count,
                                               referenceStandardError: best.standardError, finalReturn: reference.final, stages: stages)
         let path = DatasetWriter.path(directory: dataDirectory, task: description)
         try DatasetWriter.write(merged, to: path)
@@ -167,11 +168,11 @@ public final class OnlineDatasetRecorder {
         try file.check(holds: task)
         let p = file.metadata.provenance
         guard p.behaviour == DatasetProvenance.onlineSable, p.stages.count == 1,
-              file.episodes.count == recording.episodesPerSnapshot, p.stages[0].score.episodes == recording.labelEpisodes
+              file.episodes.count == recording.episodesPerSnapshot, p.stages[0].score.count == recording.labelEpisodes
         else {
             throw OnlineRecordingError.foreignSnapshot(
                 path: path, reason: "\(p.behaviour) data, \(p.stages.count) stage(s), \(file.episodes.count) stored episodes, "
-                    + "\(p.stages.first?.score.episodes ?? 0) label episodes; expected online-sable, 1 stage, "
+                    + "\(p.stages.first?.score.count ?? 0) label episodes; expected online-sable, 1 stage, "
                     + "\(recording.episodesPerSnapshot) stored and \(recording.labelEpisodes) label episodes")
         }
         return p.stages[0]

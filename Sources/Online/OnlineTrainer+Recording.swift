@@ -3,12 +3,7 @@ import Foundation
 
 extension OnlineReferenceReturns {
     /// R_final and R_max of a finished run's `final.json`.
-    public init(_ report: OnlineFinalReport) {
-        self.init(final: MeasuredReturn(mean: report.finalReturn.mean, standardError: report.finalReturn.standardError,
-                                        episodes: report.finalReturn.count),
-                  best: MeasuredReturn(mean: report.maximumReturn.mean, standardError: report.maximumReturn.standardError,
-                                       episodes: report.maximumReturn.count))
-    }
+    public init(_ report: OnlineFinalReport) { self.init(final: report.finalReturn, best: report.maximumReturn) }
 }
 
 extension OnlineTrainer {
@@ -30,7 +25,7 @@ extension OnlineTrainer {
                                                 parameters: parameters)
                 say(String(format: "snapshot %d/%d after update %d: mean return %.3f ± %.3f over %d episodes (%d stored)",
                            j + 1, recorder.snapshotUpdates.count, update, stage.score.mean, stage.score.standardError,
-                           stage.score.episodes, settings.recording.episodesPerSnapshot))
+                           stage.score.count, settings.recording.episodesPerSnapshot))
             }
         }
         if !isAlreadyFinished { try recordDue(after: startUpdate) }

@@ -10,6 +10,12 @@ public struct MeanWithError: Sendable, Codable, Equatable {
     public var standardError: Double
     public let count: Int
 
+    public init(mean: Double, standardError: Double, count: Int) {
+        self.mean = mean
+        self.standardError = standardError
+        self.count = count
+    }
+
     public init(_ values: [Double]) {
         count = values.count
         guard !values.isEmpty else {

@@ -1,8 +1,9 @@
 import BinaryFormat
 import Datasets
 import Foundation
-import Testing
+import Statistics
 import TestSupport
+import Testing
 
 /// Every dataset says which behaviour made it (format version 2); version-1 files still open, as the oracle's.
 @Suite struct DatasetProvenanceTests {
@@ -34,12 +35,12 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var contents = syntheticContents()
         contents.referenceReturn = 2
-        let stages = [SnapshotStage(update: 0, environmentSteps: 0, score: MeasuredReturn(mean: 0.5, standardError: 0.1, episodes: 320),
+        let stages = [SnapshotStage(update: 0, environmentSteps: 0, score: MeanWithError(mean: 0.5, standardError: 0.1, count: 320),
                                     normalisedScore: 0.25),
-                      SnapshotStage(update: 10, environmentSteps: 40_960, score: MeasuredReturn(mean: 1.5, standardError: 0.2, episodes: 320),
+                      SnapshotStage(update: 10, environmentSteps: 40_960, score: MeanWithError(mean: 1.5, standardError: 0.2, count: 320),
                                     normalisedScore: 0.75)]
         contents.provenance = DatasetProvenance(behaviour: "online-sable", referenceEpisodes: 320, referenceStandardError: 0.05,
-                                                finalReturn: MeasuredReturn(mean: 1.8, standardError: 0.06, episodes: 320), stages: stages)
+                                                finalReturn: MeanWithError(mean: 1.8, standardError: 0.06, count: 320), stages: stages)
         let path = dir + "/v3.mtds"
         try DatasetWriter.write(contents, to: path)
         let file = try DatasetFile(path: path)

@@ -3,9 +3,10 @@ import Environments
 import Foundation
 import Model
 import Online
+import Statistics
 import TensorCore
-import Testing
 import TestSupport
+import Testing
 
 /// Datasets recorded from an online run (online-sable.md §2.2, §2.3, §3): a tiny recording on
 /// lbf-8x8-2p-2f-coop (time limit 100) with S = 3 snapshots of 4 stored and 8 label episodes.
@@ -42,8 +43,8 @@ import TestSupport
         }
     }
 
-    static let reference = OnlineReferenceReturns(final: MeasuredReturn(mean: 0.5, standardError: 0.05, episodes: 320),
-                                                  best: MeasuredReturn(mean: 0.25, standardError: 0.04, episodes: 320))
+    static let reference = OnlineReferenceReturns(final: MeanWithError(mean: 0.5, standardError: 0.05, count: 320),
+                                                  best: MeanWithError(mean: 0.25, standardError: 0.04, count: 320))
     static let cheapRandom = ReferencePrecision(minimumEpisodes: 10, relativeError: 1, maximumEpisodes: 10)
 
     @Test("snapshot updates are ⌊j·U/(S−1)⌋; S = 1 records the final policy only")
@@ -87,7 +88,7 @@ import TestSupport
         #expect(p.referenceEpisodes == 320 && p.referenceStandardError == 0.04 && p.finalReturn == Self.reference.final)
         #expect(p.stages.map(\.update) == [0, 2, 4] && p.stages.map(\.environmentSteps) == [0, 128, 256])
         for stage in p.stages {
-            #expect(stage.score.episodes == 8)
+            #expect(stage.score.count == 8)
             #expect(stage.normalisedScore == stage.score.mean / 0.25)
         }
 
@@ -105,7 +106,7 @@ import TestSupport
         let all = try Self.recorder(in: dir, recording: .init(snapshots: 3, episodesPerSnapshot: 4, labelEpisodes: 4))
         let stage = try all.record(snapshot: 1, update: 2, environmentSteps: 128, parameters: Self.parameters(1))
         let stored = try DatasetFile(path: all.snapshotPath(1)).episodes.map(\.totalReturn)
-        #expect(stage.score.episodes == 4)
+        #expect(stage.score.count == 4)
         #expect(abs(stage.score.mean - stored.reduce(0, +) / 4) < 1e-12)
     }
 
@@ -148,8 +149,8 @@ import TestSupport
         let dir = try TemporaryDirectory()
         let recorder = try Self.recorder(in: dir)
         try Self.recordAll(recorder)
-        let reference = OnlineReferenceReturns(final: MeasuredReturn(mean: -1, standardError: 0.1, episodes: 320),
-                                               best: MeasuredReturn(mean: -0.5, standardError: 0.1, episodes: 320))
+        let reference = OnlineReferenceReturns(final: MeanWithError(mean: -1, standardError: 0.1, count: 320),
+                                               best: MeanWithError(mean: -0.5, standardError: 0.1, count: 320))
         let path = try recorder.finish(reference: reference, dataDirectory: dir.file("data").path, randomPrecision: nil)
         let stages = try DatasetFile(path: path).metadata.provenance.stages
         #expect(stages.allSatisfy { $0.normalisedScore.isNaN && $0.label == nil })
