@@ -77,6 +77,16 @@ public enum ExperimentReport {
         return seen
     }
 
+    /// Which behaviours made each environment's datasets, from the runs' final reports
+    /// ("lbf: online-sable"); the environments' default behaviours when no run has finished.
+    static func dataSources(_ analysis: ExperimentAnalysis) -> String {
+        let byEnvironment = Dictionary(grouping: analysis.results.runs, by: { $0.cell.environment.rawValue })
+        guard !byEnvironment.isEmpty else { return "made by the environments' default behaviours" }
+        return "made by " + byEnvironment.keys.sorted().map { environment in
+            "\(environment): " + Set(byEnvironment[environment]!.map(\.report.behaviour)).sorted().joined(separator: ", ")
+        }.joined(separator: "; ")
+    }
+
     static func cell(_ m: MeanWithError) -> String {
         m.mean.isFinite ? String(format: "%.3f ± %.3f", m.mean, m.standardError.isFinite ? m.standardError : 0) : "–"
     }
@@ -105,7 +115,9 @@ public enum ExperimentReport {
                 + "\(s.embed) (\(s.heads) heads) | every \(s.evalEvery) updates × \(s.evalEpisodes) episodes; final \(s.finalEvalEpisodes) episodes per task |")
         }
         if !spec.overrides.isEmpty { lines += ["", "Overrides for every run: `\(ExperimentSpec.text(spec.overrides))`."] }
-        lines += ["", "Datasets: `\(directory.relative(spec.data))` (relative to the experiment directory; collected once by the environment's default behaviour; references and random returns per task)."]
+        lines += ["", "Datasets: `\(directory.relative(spec.data))` (relative to the experiment directory; " + dataSources(analysis)
+            + "; collected once by `experiment run` where `<env>/collection.json` exists, else used as found (e.g. recorded by "
+            + "`mtrl-dist online --record`); references and random returns per task)."]
 
         lines += ["", "## Results on held-out tasks", "",
                   "Mean ± s.e.: each seed's mean over the held-out tasks, then mean and standard error over seeds (the paper's Table 1). "

@@ -103,7 +103,8 @@ import TestSupport
         #expect(((run0["absolute_metrics"] as? [String: Any])?["normalised_return"] as? [Double])?.count == 1)
 
         let markdown = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
-        for expected in ["## Results on held-out tasks", "## The paper's claims", "plots/table1.svg", "plots/curves-lbf.svg", "| lbf |"] {
+        for expected in ["## Results on held-out tasks", "## The paper's claims", "plots/table1.svg", "plots/curves-lbf.svg", "| lbf |",
+                         "made by lbf: oracle"] {
             #expect(markdown.contains(expected), "report.md lacks \(expected)")
         }
         for plot in ["table1.svg", "curves-lbf.svg"] {
