@@ -17,12 +17,15 @@ public enum OnlineLearningCurve {
               let steps = evaluations.column("env_steps"), let mean = evaluations.column("mean_return"),
               let error = evaluations.column("standard_error")
         else { throw RunDirectoryError.missingFile(evalPath) }
-        var series = [LineSeries(name: "evaluation (sampled policy; band ±1.96 s.e.)", x: steps, y: mean,
-                                 lower: zip(mean, error).map { $0 - 1.96 * $1 }, upper: zip(mean, error).map { $0 + 1.96 * $1 })]
+        let evaluation = LineSeries(name: "evaluation (sampled policy; band ±1.96 s.e.)", x: steps, y: mean,
+                                    lower: zip(mean, error).map { $0 - 1.96 * $1 }, upper: zip(mean, error).map { $0 + 1.96 * $1 })
+        // The noisy per-update training returns go first, so the evaluations are drawn over them.
+        var series: [LineSeries] = []
         if let training = try MetricsTable.read(path: "\(directory)/metrics.csv"),
            let x = training.column("env_steps"), let y = training.column("mean_return") {
             series.append(LineSeries(name: "training episodes ended in the update", x: x, y: y))
         }
+        series.append(evaluation)
         var lines = references
         var title = "online Sable"
         var settings = OnlineRunSettings()

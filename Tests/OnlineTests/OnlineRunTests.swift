@@ -138,8 +138,9 @@ import Training
         #expect(svg.contains("online Sable on lbf-8x8-2p-2f-coop, 6 updates"))
         #expect(svg.contains(String(format: "R_max %.3f", report.maximumReturn.mean)) && svg.contains("heuristic 0.5"))
         let evaluations = try #require(try MetricsTable.read(path: run.appendingPathComponent("eval.csv").path))
-        // Evaluations at updates 0, 3, 6: one marker (circle) each in the evaluation series.
-        #expect(evaluations.rows.count == 3 && svg.components(separatedBy: "<circle").count - 1 >= 3)
+        // Evaluations at updates 0, 3, 6: one marker each in the evaluation series, besides the two
+        // legend markers (the training series has none: no episode ends within these 6 × 16 steps).
+        #expect(evaluations.rows.count == 3 && svg.components(separatedBy: "class=\"marker\"").count - 1 == 3 + 2)
         let image = try RenderedImage(svg: svg, width: 760, height: 440, in: dir)
         #expect(image.pngWidth == 760 && image.pngHeight == 440 && image.drawnFraction > 0.02)
         #expect(throws: RunDirectoryError.self) { try OnlineLearningCurve.svg(run: dir.file("missing").path) }
