@@ -13,6 +13,15 @@ extension SablePolicy {
     public func step(parameters: ParameterArena, observations: [Float], legal: [UInt8], random: inout RandomStream,
                      forcedActions: [Int32]? = nil, stepCounts: [Int32]? = nil) -> [Int32] {
         var actions = [Int32](repeating: 0, count: copies * agents)
+        step(parameters: parameters, observations: observations, legal: legal, random: &random, forcedActions: forcedActions,
+             stepCounts: stepCounts, into: &actions)
+        return actions
+    }
+
+    /// `step` on arrays, writing the chosen actions into `actions` (C·n): allocates nothing, the
+    /// form the acting loops call every environment step.
+    public func step(parameters: ParameterArena, observations: [Float], legal: [UInt8], random: inout RandomStream,
+                     forcedActions: [Int32]? = nil, stepCounts: [Int32]?, into actions: inout [Int32]) {
         observations.withUnsafeBufferPointer { o in
             legal.withUnsafeBufferPointer { l in
                 actions.withUnsafeMutableBufferPointer { out in
@@ -25,7 +34,6 @@ extension SablePolicy {
                 }
             }
         }
-        return actions
     }
 
     /// `step` writing the chosen actions into `actions` (C·n); allocates nothing (the acting loop of

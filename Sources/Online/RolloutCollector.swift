@@ -189,16 +189,8 @@ public final class RolloutCollector {
     }
 
     private func act(parameters: ParameterArena, random: inout RandomStream) {
-        inputs.withUnsafeBufferPointer { o in
-            legal.withUnsafeBufferPointer { l in
-                actions.withUnsafeMutableBufferPointer { out in
-                    episodeSteps.withUnsafeBufferPointer { s in
-                        policy.step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil,
-                                    stepCounts: policy.config.timestepEncoding ? s : nil, actions: out)
-                    }
-                }
-            }
-        }
+        policy.step(parameters: parameters, observations: inputs, legal: legal, random: &random,
+                    stepCounts: policy.config.timestepEncoding ? episodeSteps : nil, into: &actions)
     }
 
     /// ln π(a) of the action just chosen in `row` (copy·N + agent): masked log-softmax of the step's logits.

@@ -37,17 +37,8 @@ public final class SablePolicyBehaviour: BatchedBehaviour {
                         into actions: inout [Int32]) {
         precondition(epsilon == 0, "a learned policy samples from itself: exploration epsilon must be 0, got \(epsilon)")
         PolicyInputs.fill(&inputs, features: observations, copies: policy.copies, agents: policy.agents, featureSize: featureSize)
-        let encodesSteps = policy.config.timestepEncoding
-        inputs.withUnsafeBufferPointer { o in
-            legal.withUnsafeBufferPointer { l in
-                actions.withUnsafeMutableBufferPointer { out in
-                    episodeSteps.withUnsafeBufferPointer { s in
-                        policy.step(parameters: parameters, observations: o, legal: l, random: &random, forcedActions: nil,
-                                    stepCounts: encodesSteps ? s : nil, actions: out)
-                    }
-                }
-            }
-        }
+        policy.step(parameters: parameters, observations: inputs, legal: legal, random: &random,
+                    stepCounts: policy.config.timestepEncoding ? episodeSteps : nil, into: &actions)
         for c in episodeSteps.indices { episodeSteps[c] += 1 }
     }
 }
