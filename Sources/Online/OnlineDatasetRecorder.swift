@@ -65,15 +65,24 @@ public final class OnlineDatasetRecorder {
     /// another schedule fails at once rather than at the snapshot.
     /// - Throws: `OnlineRecordingError.foreignSnapshot`, file errors.
     public func checkRecordedSnapshots(environmentSteps: (Int) -> Int) throws {
-        for (j, update) in snapshotUpdates.enumerated() where FileManager.default.fileExists(atPath: snapshotPath(j)) {
-            let stage = try recordedStage(j)
-            guard stage.update == update, stage.environmentSteps == environmentSteps(update) else {
-                throw OnlineRecordingError.foreignSnapshot(
-                    path: snapshotPath(j), reason: "recorded after update \(stage.update) (\(stage.environmentSteps) env steps), but this "
-                        + "run's schedule puts snapshot \(j) after update \(update) (\(environmentSteps(update)) env steps): --updates, "
-                        + "--snapshots or the rank count changed; record into a new run directory")
-            }
+        for (j, update) in snapshotUpdates.enumerated() {
+            try recordedStage(j, dueAfter: update, environmentSteps: environmentSteps(update))
         }
+    }
+
+    /// Snapshot j's row when its file exists, after checking it was recorded after `update`
+    /// updates and `environmentSteps` env steps; nil when it is not recorded yet.
+    @discardableResult
+    func recordedStage(_ j: Int, dueAfter update: Int, environmentSteps: Int) throws -> SnapshotStage? {
+        guard FileManager.default.fileExists(atPath: snapshotPath(j)) else { return nil }
+        let stage = try recordedStage(j)
+        guard stage.update == update, stage.environmentSteps == environmentSteps else {
+            throw OnlineRecordingError.foreignSnapshot(
+                path: snapshotPath(j), reason: "recorded after update \(stage.update) (\(stage.environmentSteps) env steps), but this "
+                    + "run's schedule puts snapshot \(j) after update \(update) (\(environmentSteps) env steps): --updates, "
+                    + "--snapshots or the rank count changed; record into a new run directory")
+        }
+        return stage
     }
 
     /// The snapshots due after `update` updates (several when S − 1 > U).
@@ -87,15 +96,7 @@ public final class OnlineDatasetRecorder {
     @discardableResult
     public func record(snapshot j: Int, update: Int, environmentSteps: Int, parameters: ParameterArena) throws -> SnapshotStage {
         guard snapshotUpdates.indices.contains(j) else { throw OnlineRecordingError.snapshotOutOfRange(j, count: snapshotUpdates.count) }
-        if FileManager.default.fileExists(atPath: snapshotPath(j)) {
-            let stage = try recordedStage(j)
-            guard stage.update == update, stage.environmentSteps == environmentSteps else {
-                throw OnlineRecordingError.foreignSnapshot(
-                    path: snapshotPath(j), reason: "recorded after update \(stage.update) (\(stage.environmentSteps) env steps), "
-                        + "now due after update \(update) (\(environmentSteps) env steps)")
-            }
-            return stage
-        }
+        if let stage = try recordedStage(j, dueAfter: update, environmentSteps: environmentSteps) { return stage }
         let streams = RandomStream(seed: UInt64(settings.seed)).derived("record", j)
         let copies = min(settings.envs, recording.labelEpisodes)
         let environment = task.makeBatch(copies: copies)
