@@ -26,18 +26,6 @@ at_exit rm -rf "$scratch"
 start_slurm_node "$scratch/slurm"
 cd "$scratch"
 
-# output_of JOBID: the last lines of the job's output file.
-output_of() { tail -n 30 "$(job_field "$1" StdOut)" 2>/dev/null; }
-
-# expect_completed JOBID WHAT: the job ended COMPLETED with exit code 0:0.
-expect_completed() {
-    local state
-    state=$(wait_job_done "$1" 300)
-    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
-        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(output_of "$1")"
-    log "$2 (job $1) COMPLETED"
-}
-
 # Smoke table1 on LBF, bc and oryx, one seed: 2 cells, one rank x 1 CPU per job.
 exp=$scratch/table1
 # ARRAY_LIMIT=1: one task at a time, so a task that ran more than its cell would show it.
@@ -45,8 +33,7 @@ submitted=$(env EXPERIMENT=table1 EXP_DIR="$exp" ENV_NAME=lbf SCALE=smoke SEEDS=
     MTRL_DIST="$MTRL_DIST" "$slurm_dir/submit-experiment.sh" --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 \
     --time=00:10:00 2>&1) || fail "submit-experiment.sh failed: $submitted"
 log "submit-experiment.sh: $submitted"
-job_id() { sed -n "s/^$1 job \([0-9]*\):.*/\1/p" <<<"$submitted"; }
-prepare=$(job_id prepare) array=$(job_id array) report=$(job_id report)
+prepare=$(submitted_job prepare "$submitted") array=$(submitted_job array "$submitted") report=$(submitted_job report "$submitted")
 [[ -n $prepare && -n $array && -n $report ]] || fail "submit-experiment.sh did not print the prepare, array and report jobs: $submitted"
 [[ $(job_field "$array" ArrayTaskId) == 0-1%1 ]] || fail "array job $array has tasks $(job_field "$array" ArrayTaskId); expected 0-1%1"
 # Asked at once, while the prepare job still runs: the array waits for it, the report for the array.

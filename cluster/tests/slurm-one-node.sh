@@ -39,15 +39,6 @@ submit() {
         --time=00:15:00 "$slurm_dir/$script" || fail "sbatch $script was refused"
 }
 
-# expect_completed JOBID WHAT: the job ended COMPLETED with exit code 0:0.
-expect_completed() {
-    local state
-    state=$(wait_job_done "$1" 600)
-    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
-        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(tail -n 30 "$(job_field "$1" StdOut)")"
-    log "$2 (job $1) COMPLETED"
-}
-
 # expect_run_folder DIR STEPS: the files train writes, and final.json counting every update.
 expect_run_folder() {
     local file updates
@@ -60,7 +51,7 @@ expect_run_folder() {
 
 job=$(submit train.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-plain" "${TINY_JOB_SETTINGS[@]}" \
     STEPS="$SIGNALLED_STEPS")
-expect_completed "$job" "training with srun"
+expect_completed "$job" "training with srun" 600
 expect_run_folder "$scratch/run-plain" "$SIGNALLED_STEPS"
 plain_checksum=$(json_field "$scratch/run-plain/final.json" parameter_checksum)
 
@@ -68,7 +59,7 @@ array=$(env MTRL_DIST="$MTRL_DIST" LAUNCHER=srun DATA_DIR="$scratch/data" RUN_DI
     "${TINY_JOB_SETTINGS[@]}" STEPS="$TINY_STEPS" "$slurm_dir/submit-seeds.sh" --parsable --nodes=1 --ntasks-per-node=1 --cpus-per-task=1 --time=00:15:00) ||
     fail "submit-seeds.sh was refused"
 for task in 0 1 2; do
-    expect_completed "${array}_$task" "array task $task"
+    expect_completed "${array}_$task" "array task $task" 600
     expect_run_folder "$scratch/run-array-seed$((7 + task))" "$TINY_STEPS"
 done
 [[ $(json_field "$scratch/run-array-seed7/final.json" parameter_checksum) != \
@@ -99,7 +90,7 @@ expect_resumed_equal() {
 }
 
 start_signalled run-usr1 --batch --signal=USR1
-expect_completed "$job" "requeued training (USR1)"
+expect_completed "$job" "requeued training (USR1)" 600
 output=$(job_field "$job" StdOut)
 restarts=$(job_field "$job" Restarts)
 ((restarts >= 1)) || fail "job $job was not requeued (Restarts=$restarts); output: $(tail -n 30 "$output")"
@@ -115,16 +106,16 @@ grep -q 'checkpointed (exit 75) after TERM' "$(job_field "$job" StdOut)" ||
 log "job $job checkpointed after TERM and exited 75"
 job=$(submit train.sbatch LAUNCHER=mpirun DATA_DIR="$scratch/data" RUN_DIR="$scratch/run-term" "${TINY_JOB_SETTINGS[@]}" \
     STEPS="$SIGNALLED_STEPS")
-expect_completed "$job" "resubmitted training after TERM"
+expect_completed "$job" "resubmitted training after TERM" 600
 expect_resumed_equal run-term "$(job_field "$job" StdOut)"
 
 job=$(submit bench-scaling.sbatch LAUNCHER=srun DATA_DIR="$scratch/data" ENV_NAME=lbf EMBEDS=64 STEPS=5 BATCH=8 OUT="$scratch/bench")
-expect_completed "$job" "scaling benchmark"
+expect_completed "$job" "scaling benchmark" 600
 table=$(job_field "$job" StdOut)
 for ranks in 1 2; do
     grep -Eq "^64 +$ranks +[0-9]" "$table" || fail "the benchmark table has no row for embedding 64, $ranks rank(s): $(cat "$table")"
 done
 
 job=$(submit evaluate.sbatch LAUNCHER=srun RUN_DIR="$scratch/run-plain" EPISODES=16 SPLIT=test)
-expect_completed "$job" "evaluation"
+expect_completed "$job" "evaluation" 600
 pass "train (srun), a 3-seed array, a USR1-requeued and a TERM-stopped then resubmitted train (mpirun), the benchmark sweep and evaluate all COMPLETED; resumed run matches the uninterrupted one ($plain_checksum)"

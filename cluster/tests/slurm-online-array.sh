@@ -27,18 +27,6 @@ at_exit rm -rf "$scratch"
 start_slurm_node "$scratch/slurm"
 cd "$scratch"
 
-# output_of JOBID: the last lines of the job's output file.
-output_of() { tail -n 30 "$(job_field "$1" StdOut)" 2>/dev/null; }
-
-# expect_completed JOBID WHAT: the job ended COMPLETED with exit code 0:0.
-expect_completed() {
-    local state
-    state=$(wait_job_done "$1" 300)
-    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
-        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(output_of "$1")"
-    log "$2 (job $1) COMPLETED"
-}
-
 # expect_dataset DATA TASK: DATA/lbf/TASK.mtds and TASK's row in DATA/lbf/reference-returns.tsv exist.
 expect_dataset() {
     [[ -s $1/lbf/$2.mtds ]] || fail "no dataset $1/lbf/$2.mtds; $(ls -R "$1" 2>&1 | head -n 20)"
@@ -54,8 +42,7 @@ submitted=$(env TASKS="${tasks[*]}" RUNS_DIR="$scratch/runs" DATA_DIR="$scratch/
     LAUNCHER=srun ARRAY_LIMIT=1 MTRL_DIST="$MTRL_DIST" "$slurm_dir/submit-online.sh" --nodes=1 --ntasks-per-node=1 \
     --cpus-per-task=1 --time=00:10:00 2>&1) || fail "submit-online.sh failed: $submitted"
 log "submit-online.sh: $submitted"
-job_id() { sed -n "s/^$1 job \([0-9]*\):.*/\1/p" <<<"$submitted"; }
-array=$(job_id array) gather=$(job_id gather)
+array=$(submitted_job array "$submitted") gather=$(submitted_job gather "$submitted")
 [[ -n $array && -n $gather ]] || fail "submit-online.sh did not print the array and gather jobs: $submitted"
 [[ $(job_field "$array" ArrayTaskId) == 0-1%1 ]] || fail "array job $array has tasks $(job_field "$array" ArrayTaskId); expected 0-1%1"
 [[ $(job_field "$gather" Dependency) == afterany:${array}_\** ]] ||

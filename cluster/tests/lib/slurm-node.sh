@@ -107,3 +107,19 @@ wait_job_done() {
     done
     echo "TIMEOUT(last state ${state:-unknown})"
 }
+
+# output_of JOBID: the last lines of the job's output file.
+output_of() { tail -n 30 "$(job_field "$1" StdOut)" 2>/dev/null; }
+
+# expect_completed JOBID WHAT [SECONDS]: the job ended COMPLETED with exit code 0:0 within SECONDS
+# (default 300); fails showing the end of its output otherwise.
+expect_completed() {
+    local state
+    state=$(wait_job_done "$1" "${3:-300}")
+    [[ $state == COMPLETED && $(job_field "$1" ExitCode) == 0:0 ]] ||
+        fail "$2 (job $1) ended $state, exit code $(job_field "$1" ExitCode); its output: $(output_of "$1")"
+    log "$2 (job $1) COMPLETED"
+}
+
+# submitted_job NAME TEXT: the id in a submit script's line "NAME job ID: ...".
+submitted_job() { sed -n "s/^$1 job \([0-9]*\):.*/\1/p" <<<"$2"; }
