@@ -6,18 +6,25 @@
 # Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
 # A partial grid is reported too (the report says how many runs it used).
 # Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
-#        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."]
-# (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.)
+#        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."] [--data DIR --label LABEL]
+# (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.
+#  --data: other datasets, e.g. `scripts/online-cpu.sh`'s recorded ones; with them --label names the
+#  results NAME-ENV-SCALE-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu
+WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu DATA="" LABEL=""
 while (($#)); do
     case $1 in
         --work) WORK=$2 ;; --ranks) RANKS=$2 ;; --seeds) SEEDS=$2 ;; --runs) RUNS=$2 ;; --bin) BIN=$2 ;; --scale) SCALE=$2 ;;
+        --data) DATA=$2 ;; --label) LABEL=$2 ;;
         *) echo "error: unknown option $1; see the header of $0" >&2; exit 2 ;;
     esac
     shift 2
 done
+if [[ -n $DATA && -z $LABEL ]]; then
+    echo "error: --data needs --label (it names the results, so they do not overwrite those of WORK/data)" >&2; exit 2
+fi
+suffix=${LABEL:+-$LABEL}
 if [[ -z $BIN ]]; then
     swift build -c release --product mtrl-dist >/dev/null
     BIN=.build/release/mtrl-dist
@@ -28,15 +35,15 @@ mpirun=(mpirun --bind-to none -n "$RANKS")
 mkdir -p "$WORK"
 for pair in $RUNS; do
     name=${pair%%:*} env=${pair#*:}
-    out=$WORK/$name-$env
+    out=$WORK/$name-$env$suffix
     echo "== $name on $env ($RANKS runs at a time) → $out"
     status=0
     "${mpirun[@]}" "$BIN" experiment run "$name" --env "$env" --scale "$SCALE" --seeds "$SEEDS" --ranks-per-run 1 \
-        --data "$WORK/data" --out "$out" > "$out.log" 2>&1 || status=$?
+        --data "${DATA:-$WORK/data}" --out "$out" > "$out.log" 2>&1 || status=$?
     "$BIN" experiment status "$name" --out "$out" | tail -2
     if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
     "$BIN" experiment report "$name" --out "$out" >/dev/null
-    target=results/experiments/$name-$env-$SCALE
+    target=results/experiments/$name-$env-$SCALE$suffix
     mkdir -p "$target"
     # results.json holds the grid (with the data directory relative to EXP_DIR); experiment.json
     # holds this machine's absolute paths and stays behind.
