@@ -12,7 +12,7 @@ public enum ExperimentPlan {
         var cells: [ExperimentCell] = []
         for environment in spec.environments {
             let scale = spec.scale.settings(for: environment)
-            let training = TaskRegistry.tasks(kind: environment, split: .train).map(\.id)
+            let training = spec.trainingTaskIDs(environment)
             for algorithm in spec.algorithms {
                 for variant in variants(spec.name, scale: scale, training: training, taskCounts: spec.taskCounts) {
                     for seed in 0..<spec.seeds {

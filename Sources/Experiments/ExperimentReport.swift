@@ -102,6 +102,12 @@ public enum ExperimentReport {
         lines.append("Scale `\(spec.scale.rawValue)`, environments \(spec.environments.map(\.rawValue).joined(separator: ", ")), "
             + "\(spec.seeds) seed(s), algorithms \(spec.algorithms.map(\.paperName).joined(separator: ", ")); "
             + "\(analysis.results.runs.count) of \(analysis.results.runs.count + analysis.results.unfinished.count) runs finished.")
+        if let k = spec.trainingTasks {
+            lines.append("")
+            lines.append("Training tasks: only the first \(k) of each environment's (registry order; `--training-tasks \(k)`): "
+                + spec.environments.map { "\($0.rawValue) " + spec.trainingTaskIDs($0).joined(separator: ", ") }.joined(separator: "; ")
+                + ". Held-out tasks: the whole test split.")
+        }
         if !analysis.results.unfinished.isEmpty {
             lines.append("")
             lines.append("**Partial report**: \(analysis.results.unfinished.count) run(s) have not finished; every number below uses only the finished ones.")

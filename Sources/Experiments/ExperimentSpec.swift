@@ -15,19 +15,23 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     public var algorithms: [LossKind]
     /// fig4's numbers of training tasks (nil: 1 … M).
     public var taskCounts: [Int]?
+    /// Only the first K training tasks of each environment, in registry order (nil: all M): a
+    /// subset a small machine can run. Held-out tasks stay the whole test split.
+    public var trainingTasks: Int?
     /// Dataset root (absolute): `<data>/<env>/<task>.mtds` and `reference-returns.tsv`.
     public var data: String
     /// Training settings applied to every run after the scale's (`--settings key=value,...`).
     public var overrides: [String: String]
 
     public init(name: ExperimentName, scale: ExperimentScale, environments: [EnvironmentKind], seeds: Int,
-                algorithms: [LossKind], taskCounts: [Int]?, data: String, overrides: [String: String]) {
+                algorithms: [LossKind], taskCounts: [Int]?, trainingTasks: Int? = nil, data: String, overrides: [String: String]) {
         self.name = name
         self.scale = scale
         self.environments = environments
         self.seeds = seeds
         self.algorithms = algorithms
         self.taskCounts = taskCounts
+        self.trainingTasks = trainingTasks
         self.data = data
         self.overrides = overrides
     }
@@ -50,12 +54,21 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         if name == .fig6 && algorithms.contains(.bc) {
             throw ExperimentError.invalid("fig6 ablates the critic (HL-Gauss), which BC-Sable has not; use --algos oryx,cql")
         }
+        if let k = trainingTasks {
+            for env in environments {
+                let m = TaskRegistry.tasks(kind: env, split: .train).count
+                guard (1...m).contains(k) else {
+                    throw ExperimentError.invalid("--training-tasks \(k) is outside 1 … \(m), the \(env.rawValue) training tasks")
+                }
+            }
+        }
         if let counts = taskCounts {
             guard name == .fig4 else { throw ExperimentError.invalid("--task-counts applies to fig4 only") }
             for env in environments {
-                let m = TaskRegistry.tasks(kind: env, split: .train).count
+                let m = trainingTaskIDs(env).count
                 if let bad = counts.first(where: { !(1...m).contains($0) }) {
-                    throw ExperimentError.invalid("--task-counts \(bad) is outside 1 … \(m), the \(env.rawValue) training tasks")
+                    let which = trainingTasks == nil ? "the \(env.rawValue) training tasks" : "the --training-tasks subset"
+                    throw ExperimentError.invalid("--task-counts \(bad) is outside 1 … \(m), \(which)")
                 }
             }
         }
@@ -66,6 +79,12 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
             var probe = TrainConfig()
             do { try probe.set(key, value) } catch { throw ExperimentError.invalid("--settings: \(error)") }
         }
+    }
+
+    /// The training tasks of `environment` the grid uses: the first `trainingTasks` in registry order, or all.
+    public func trainingTaskIDs(_ environment: EnvironmentKind) -> [String] {
+        let all = TaskRegistry.tasks(kind: environment, split: .train).map(\.id)
+        return Array(all.prefix(trainingTasks ?? all.count))
     }
 
     /// Settings every cell sets itself.
@@ -82,6 +101,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         note("algos", other.algorithms.map(\.rawValue).joined(separator: ","), algorithms.map(\.rawValue).joined(separator: ","))
         note("task-counts", other.taskCounts.map { $0.map(String.init).joined(separator: ",") } ?? "all",
              taskCounts.map { $0.map(String.init).joined(separator: ",") } ?? "all")
+        note("training-tasks", other.trainingTasks.map(String.init) ?? "all", trainingTasks.map(String.init) ?? "all")
         note("data", other.data, data)
         note("settings", Self.text(other.overrides), Self.text(overrides))
         return out
@@ -92,7 +112,7 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name = "experiment", scale, environments, seeds, algorithms, taskCounts = "task_counts", data, overrides = "settings"
+        case name = "experiment", scale, environments, seeds, algorithms, taskCounts = "task_counts", trainingTasks = "training_tasks", data, overrides = "settings"
     }
 }
 

@@ -10,10 +10,10 @@ import Training
     let directory = ExperimentDirectory(path: "/tmp/mtrl-plan-test")
 
     func spec(_ name: ExperimentName, env: [EnvironmentKind] = [.lbf], seeds: Int = 2, algorithms: [LossKind]? = nil,
-              taskCounts: [Int]? = nil, overrides: [String: String] = [:]) -> ExperimentSpec {
+              taskCounts: [Int]? = nil, trainingTasks: Int? = nil, overrides: [String: String] = [:]) -> ExperimentSpec {
         ExperimentSpec(name: name, scale: .smoke, environments: env, seeds: seeds,
                        algorithms: algorithms ?? ExperimentSpec.defaultAlgorithms(name), taskCounts: taskCounts,
-                       data: "/tmp/mtrl-plan-test/data", overrides: overrides)
+                       trainingTasks: trainingTasks, data: "/tmp/mtrl-plan-test/data", overrides: overrides)
     }
 
     @Test func table1RunsEveryAlgorithmOnAllTrainingTasksPerSeed() throws {
@@ -48,6 +48,24 @@ import Training
         for cell in all { #expect(cell.config.tasks == training.prefix(Int(cell.x!)).joined(separator: ",")) }
         let some = try ExperimentPlan.cells(for: spec(.fig4, env: [.rware], seeds: 1, taskCounts: [1, 4]), directory: directory)
         #expect(some.map(\.x) == [1, 4])
+    }
+
+    @Test func aTrainingTaskSubsetIsTheFirstKTasksOfEveryExperimentsGrid() throws {
+        let first4 = Array(TaskRegistry.tasks(kind: .rware, split: .train).map(\.id).prefix(4))
+        let table1 = try ExperimentPlan.cells(for: spec(.table1, env: [.rware], seeds: 1, trainingTasks: 4), directory: directory)
+        #expect(table1.allSatisfy { $0.config.tasks == first4.joined(separator: ",") && $0.config.heldOut == .test })
+        let fig1 = try ExperimentPlan.cells(for: spec(.fig1, env: [.rware], seeds: 1, algorithms: [.oryx], trainingTasks: 4),
+                                            directory: directory)
+        #expect(fig1.filter { $0.setting == "ST" }.map(\.config.tasks) == first4)
+        let fig4 = try ExperimentPlan.cells(for: spec(.fig4, env: [.rware], seeds: 1, trainingTasks: 4), directory: directory)
+        #expect(fig4.map(\.x) == [1, 2, 3, 4])
+        // A grid written before the option existed reads as all tasks, and the subset is named when it differs.
+        var json = String(decoding: try JSONEncoder().encode(spec(.table1)), as: UTF8.self)
+        #expect(!json.contains("training_tasks"))
+        json = json.replacingOccurrences(of: "\"seeds\"", with: "\"training_tasks\":4,\"seeds\"")
+        let decoded = try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
+        #expect(decoded.trainingTasks == 4)
+        #expect(decoded.differences(from: spec(.table1)) == ["training-tasks: all → 4"])
     }
 
     @Test func fig5aTrainsOnSubsampledCopiesAndFig5bOnLargerEmbeddings() throws {
@@ -87,6 +105,10 @@ import Training
         #expect(throws: ExperimentError.self) { try spec(.fig6, algorithms: [.bc]).validate() }
         #expect(throws: ExperimentError.self) { try spec(.fig4, taskCounts: [6]).validate() }
         #expect(throws: ExperimentError.self) { try spec(.table1, taskCounts: [1]).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.table1, trainingTasks: 6).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.table1, trainingTasks: 0).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.fig4, taskCounts: [4], trainingTasks: 3).validate() }
+        #expect(throws: Never.self) { try spec(.fig4, taskCounts: [3], trainingTasks: 3).validate() }
         #expect(throws: ExperimentError.self) { try spec(.table1, overrides: ["seed": "4"]).validate() }
         #expect(throws: ExperimentError.self) { try spec(.table1, overrides: ["stepz": "4"]).validate() }
         #expect(throws: Never.self) { try spec(.table1, overrides: ["steps": "4"]).validate() }

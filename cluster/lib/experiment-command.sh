@@ -5,8 +5,8 @@
 # experiment_command: checks EXPERIMENT, defaults EXP_DIR to experiments/EXPERIMENT and sets
 # `experiment_run` to the command's arguments. An option is passed only when its setting is
 # set (a continued experiment keeps the grid recorded in EXP_DIR/experiment.json):
-#   SCALE ENV_NAME SEEDS ALGOS TASK_COUNTS DATA_DIR SETTINGS RANKS_PER_RUN CELL PREPARE_ONLY BLAS_THREADS
-#   --scale --env --seeds --algos --task-counts --data --settings --ranks-per-run --cell --prepare-only --blas-threads
+#   SCALE ENV_NAME SEEDS ALGOS TASK_COUNTS TRAINING_TASKS DATA_DIR SETTINGS RANKS_PER_RUN CELL PREPARE_ONLY BLAS_THREADS
+#   --scale --env --seeds --algos --task-counts --training-tasks --data --settings --ranks-per-run --cell --prepare-only --blas-threads
 experiment_command() {
     : "${EXPERIMENT:?set EXPERIMENT to an experiment name (mtrl-dist experiment list)}"
     EXP_DIR=${EXP_DIR:-experiments/$EXPERIMENT}
@@ -16,6 +16,7 @@ experiment_command() {
     [[ -z ${SEEDS:-} ]] || experiment_run+=(--seeds "$SEEDS")
     [[ -z ${ALGOS:-} ]] || experiment_run+=(--algos "$ALGOS")
     [[ -z ${TASK_COUNTS:-} ]] || experiment_run+=(--task-counts "$TASK_COUNTS")
+    [[ -z ${TRAINING_TASKS:-} ]] || experiment_run+=(--training-tasks "$TRAINING_TASKS")
     [[ -z ${DATA_DIR:-} ]] || experiment_run+=(--data "$DATA_DIR")
     [[ -z ${SETTINGS:-} ]] || experiment_run+=(--settings "$SETTINGS")
     [[ -z ${RANKS_PER_RUN:-} ]] || experiment_run+=(--ranks-per-run "$RANKS_PER_RUN")

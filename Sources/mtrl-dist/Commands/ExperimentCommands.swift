@@ -74,6 +74,8 @@ enum ExperimentRunCommand: Command {
             .value("seeds", "N", "Seeds per setting.", default: "3"),
             .value("algos", "LIST", "Algorithms, comma-separated: oryx, cql, bc (default: the experiment's)."),
             .value("task-counts", "LIST", "fig4: numbers of training tasks to run (default 1 … M)."),
+            .value("training-tasks", "K", "Only the first K training tasks of each environment (registry order; default all M): "
+                + "a subset a small machine can run. Held-out tasks stay the whole test split."),
             .value("data", "DIR", "Dataset root, collected there if missing (default EXP_DIR/data); share it between experiments."),
             .value("settings", "K=V,...", "Training settings for every run (keys of `mtrl-dist train --help`), e.g. steps=1500."),
             .value("ranks-per-run", "K", "Ranks that train one run together; the world splits into groups of K that take runs "
@@ -192,6 +194,7 @@ enum ExperimentRunCommand: Command {
                 return count
             }
         } ?? recorded?.taskCounts
+        let trainingTasks = given("training-tasks") ? try options.int("training-tasks", in: 1...1_000)! : recorded?.trainingTasks
         var overrides = recorded?.overrides ?? [:]
         if let text = options.values["settings"] {
             overrides = [:]
@@ -207,7 +210,7 @@ enum ExperimentRunCommand: Command {
         return ExperimentSpec(
             name: name, scale: given("scale") ? try options.choice("scale", as: ExperimentScale.self)! : recorded?.scale ?? .cpu,
             environments: environments, seeds: given("seeds") ? try options.int("seeds", in: 1...1_000)! : recorded?.seeds ?? 3,
-            algorithms: algorithms, taskCounts: taskCounts, data: data, overrides: overrides)
+            algorithms: algorithms, taskCounts: taskCounts, trainingTasks: trainingTasks, data: data, overrides: overrides)
     }
 }
 
@@ -226,7 +229,8 @@ enum ExperimentStatusCommand: Command {
         if options.flag("count") { print(cells.count); return 0 }
         print("experiment \(name.rawValue) at \(directory.path): scale \(experiment.scale.rawValue), "
             + "env \(experiment.environments.map(\.rawValue).joined(separator: ",")), \(experiment.seeds) seed(s), "
-            + "algos \(experiment.algorithms.map(\.rawValue).joined(separator: ",")), data \(experiment.data)")
+            + "algos \(experiment.algorithms.map(\.rawValue).joined(separator: ","))"
+            + (experiment.trainingTasks.map { ", the first \($0) training tasks" } ?? "") + ", data \(experiment.data)")
         print(ExperimentStatus(cells: cells, directory: directory).text)
         return 0
     }
