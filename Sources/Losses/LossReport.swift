@@ -15,6 +15,8 @@ public struct LossReport: Sendable, Equatable {
     public var agentTokens: Int = 0
     /// Of those, tokens whose greedy action before the update is the dataset action.
     public var actionMatches: Int = 0
+    /// Agent-token rows the network computed: `agentTokens` on compact batches, B·T·N_max on padded ones.
+    public var computedTokens: Int = 0
 
     /// actionMatches / agentTokens: how often the policy picks the dataset's action.
     public var actionAccuracy: Double { agentTokens > 0 ? Double(actionMatches) / Double(agentTokens) : 0 }
@@ -40,19 +42,19 @@ public struct LossReport: Sendable, Equatable {
     /// with one all-reduce; `init(flattened:taskCount:)` reads it back.
     public var flattened: [Double] {
         critic + policy + conservative
-            + [total, criticMean, policyMean, conservativeMean, Double(agentTokens), Double(actionMatches)]
+            + [total, criticMean, policyMean, conservativeMean, Double(agentTokens), Double(actionMatches), Double(computedTokens)]
     }
 
     /// A report from `flattened` values of `taskCount` tasks.
     public init(flattened v: [Double], taskCount m: Int) {
-        precondition(v.count == 3 * m + 6, "a flattened report of \(m) tasks has \(3 * m + 6) values, not \(v.count)")
+        precondition(v.count == 3 * m + 7, "a flattened report of \(m) tasks has \(3 * m + 7) values, not \(v.count)")
         self.init(critic: Array(v[0..<m]), policy: Array(v[m..<(2 * m)]), conservative: Array(v[(2 * m)..<(3 * m)]),
                   total: v[3 * m], criticMean: v[3 * m + 1], policyMean: v[3 * m + 2], conservativeMean: v[3 * m + 3],
-                  agentTokens: Int(v[3 * m + 4]), actionMatches: Int(v[3 * m + 5]))
+                  agentTokens: Int(v[3 * m + 4]), actionMatches: Int(v[3 * m + 5]), computedTokens: Int(v[3 * m + 6]))
     }
 
     public init(critic: [Double], policy: [Double], conservative: [Double], total: Double, criticMean: Double,
-                policyMean: Double, conservativeMean: Double, agentTokens: Int = 0, actionMatches: Int = 0) {
+                policyMean: Double, conservativeMean: Double, agentTokens: Int = 0, actionMatches: Int = 0, computedTokens: Int = 0) {
         self.critic = critic
         self.policy = policy
         self.conservative = conservative
@@ -62,5 +64,6 @@ public struct LossReport: Sendable, Equatable {
         self.conservativeMean = conservativeMean
         self.agentTokens = agentTokens
         self.actionMatches = actionMatches
+        self.computedTokens = computedTokens
     }
 }

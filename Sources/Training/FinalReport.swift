@@ -10,6 +10,9 @@ public struct FinalReport: Codable, Sendable {
     public var selectBy: String
     public var parameterChecksum: String
     public var tokensPerSecond: Double
+    /// Agent-token rows computed per second (padded slots included; equal to `tokensPerSecond` on
+    /// compact batches; nil where a final.json predates the field).
+    public var computedTokensPerSecond: Double?
     public var allReduceFraction: Double
     public var peakMemoryMB: Double
     public var elapsedSeconds: Double
@@ -32,7 +35,8 @@ public struct FinalReport: Codable, Sendable {
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
                 allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
                 normalisation: NormalisationMethod, flaggedTasks: [String: String], references: [String: TaskReference] = [:],
-                scores: [TaskScore], randomScores: [TaskScore], updatePhases: UpdatePhaseTimes? = nil) {
+                scores: [TaskScore], randomScores: [TaskScore], updatePhases: UpdatePhaseTimes? = nil,
+                computedTokensPerSecond: Double? = nil) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -49,6 +53,7 @@ public struct FinalReport: Codable, Sendable {
         self.scores = scores
         self.randomScores = randomScores
         self.updatePhases = updatePhases
+        self.computedTokensPerSecond = computedTokensPerSecond
     }
 
     /// Reads `final.json`. - Throws: `RunDirectoryError.missingFile` / `.unreadableReport` naming the file.
@@ -112,7 +117,7 @@ public struct FinalReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
-        case tokensPerSecond = "tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
+        case tokensPerSecond = "tokens_per_second", computedTokensPerSecond = "computed_tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
         case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks", references
         case scores = "policy", randomScores = "random", updatePhases = "update_phases"
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
@@ -126,6 +131,7 @@ public struct FinalReport: Codable, Sendable {
         selectBy = try c.decode(String.self, forKey: .selectBy)
         parameterChecksum = try c.decode(String.self, forKey: .parameterChecksum)
         tokensPerSecond = try c.decodeNumber(forKey: .tokensPerSecond)
+        computedTokensPerSecond = c.contains(.computedTokensPerSecond) ? try c.decodeNumber(forKey: .computedTokensPerSecond) : nil
         allReduceFraction = try c.decodeNumber(forKey: .allReduceFraction)
         peakMemoryMB = try c.decodeNumber(forKey: .peakMemoryMB)
         elapsedSeconds = try c.decodeNumber(forKey: .elapsedSeconds)
@@ -147,6 +153,7 @@ public struct FinalReport: Codable, Sendable {
         try c.encode(selectBy, forKey: .selectBy)
         try c.encode(parameterChecksum, forKey: .parameterChecksum)
         try c.encodeNumber(tokensPerSecond, forKey: .tokensPerSecond)
+        if let computedTokensPerSecond { try c.encodeNumber(computedTokensPerSecond, forKey: .computedTokensPerSecond) }
         try c.encodeNumber(allReduceFraction, forKey: .allReduceFraction)
         try c.encodeNumber(peakMemoryMB, forKey: .peakMemoryMB)
         try c.encodeNumber(elapsedSeconds, forKey: .elapsedSeconds)

@@ -31,9 +31,10 @@ extension Trainer {
     /// Final evaluation of the best parameters (`--final-eval-episodes`, the paper's 320), the random
     /// policy's scores on the same tasks, and `final.json`. Without any periodic evaluation
     /// (`--eval-every 0`) nothing was selected: the latest parameters are evaluated, and labelled so.
-    /// `phases`: this rank's mean seconds per update in each phase; `allReduceSeconds`: its total
-    /// wait for the gradient all-reduce.
-    func finish(tokens: Int, elapsed: Double, phases: UpdatePhaseTimes, allReduceSeconds: Double) throws {
+    /// `tokens` / `computedTokens`: real and computed agent-tokens of all ranks since the start or
+    /// resume; `phases`: this rank's mean seconds per update in each phase; `allReduceSeconds`: its
+    /// total wait for the gradient all-reduce.
+    func finish(tokens: Int, computedTokens: Int, elapsed: Double, phases: UpdatePhaseTimes, allReduceSeconds: Double) throws {
         let selected = bestUpdate >= 0
         let chosenUpdate = selected ? bestUpdate : config.steps
         var scores: [TaskScore] = []
@@ -58,7 +59,8 @@ extension Trainer {
             parameterChecksum: String(checksum, radix: 16), tokensPerSecond: Double(tokens) / max(elapsed, 1e-9),
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
             elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
-            flaggedTasks: evaluation.flaggedTasks, references: evaluation.taskReferences, scores: scores, randomScores: random, updatePhases: phases)
+            flaggedTasks: evaluation.flaggedTasks, references: evaluation.taskReferences, scores: scores, randomScores: random, updatePhases: phases,
+            computedTokensPerSecond: Double(computedTokens) / max(elapsed, 1e-9))
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

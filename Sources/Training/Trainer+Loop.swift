@@ -42,7 +42,7 @@ extension Trainer {
         say(evaluation.normalisationSummary)
         if startUpdate == 0 && config.evalEvery > 0 && dumpGradientPath == nil { try evaluateAndSelect(update: 0) }
 
-        var tokens = 0
+        var tokens = 0, computedTokens = 0
         var phases = UpdatePhaseTimes()
         var windowStart = DispatchTime.now().uptimeNanoseconds
         var windowTokens = 0
@@ -59,6 +59,7 @@ extension Trainer {
             let norm = losses.isFinite ? engine.apply() : .nan
             if !norm.isFinite { try handleNonFinite(update: update + 1, losses: losses, gradientNorm: norm) }
             tokens += losses.agentTokens
+            computedTokens += losses.computedTokens
             windowTokens += losses.agentTokens
             phases += engine.lastPhases
             let done = update + 1
@@ -84,7 +85,7 @@ extension Trainer {
         }
         try saveCheckpoint(update: config.steps)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        try finish(tokens: tokens, elapsed: elapsed, phases: phases.divided(by: config.steps - startUpdate),
+        try finish(tokens: tokens, computedTokens: computedTokens, elapsed: elapsed, phases: phases.divided(by: config.steps - startUpdate),
                    allReduceSeconds: phases.allReduceWait)
         return .completed
     }

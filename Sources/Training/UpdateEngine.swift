@@ -130,7 +130,7 @@ public final class UpdateEngine {
         }
 
         gradients.zero()
-        var summed = [Double](repeating: 0, count: 3 * m + 6)
+        var summed = [Double](repeating: 0, count: 3 * m + 7)
         // One share marks each range once; several shares accumulate, so theirs is final only at the end.
         let marksStages = shares.count == 1
         try gradients.buffer.withUnsafeMutableBufferPointer { buffer in
@@ -151,6 +151,7 @@ public final class UpdateEngine {
                     phases.backward += lap()
                     report.agentTokens = Int(b.agentMask.reduce(0) { $0 + Double($1) }) * b.timeSteps
                     report.actionMatches = matches
+                    report.computedTokens = b.rowCount
                     add(&summed, report.flattened)
                 }
                 phases.forward += lap()

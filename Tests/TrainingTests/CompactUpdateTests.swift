@@ -70,6 +70,9 @@ import Training
             let before = padded.online.buffer.toArray()
             let p = try padded.computeGradients(update: update), c = try compact.computeGradients(update: update)
             #expect(c.agentTokens == p.agentTokens && p.agentTokens > 0, "\(label): agent-tokens")
+            // Compact batches compute only real agents; padded ones every slot of N_max = 23.
+            #expect(c.computedTokens == c.agentTokens, "\(label): compact computed \(c.computedTokens) of \(c.agentTokens)")
+            #expect(p.computedTokens == Self.batchSize * Self.timeSteps * 23, "\(label): padded computed \(p.computedTokens)")
             #expect(abs(c.total - p.total) <= 1e-5 * abs(p.total), "\(label): loss \(c.total) vs \(p.total)")
             for (name, ours, theirs) in [("critic", c.critic, p.critic), ("policy", c.policy, p.policy),
                                          ("conservative", c.conservative, p.conservative)] {
