@@ -4,7 +4,8 @@
 # machine under WORK/data), trained RANKS runs at a time (`--ranks-per-run 1`), then reported and
 # copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots).
 # Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
-# A partial grid is reported too (the report says how many runs it used).
+# A partial grid is reported too (the report says how many runs it used). Runs equal to a finished
+# table1 run of the same environment and data under WORK are copied from it, not trained again.
 # Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
 #        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."] [--data DIR --label LABEL]
 # (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.
@@ -37,9 +38,12 @@ for pair in $RUNS; do
     name=${pair%%:*} env=${pair#*:}
     out=$WORK/$name-$env$suffix
     echo "== $name on $env ($RANKS runs at a time) → $out"
+    # fig1's MT runs, fig4's k = M and fig6's full runs are table1's: copied from it when it ran here.
+    reuse=()
+    [[ $name == table1 || ! -f $WORK/table1-$env$suffix/experiment.json ]] || reuse=(--reuse "$WORK/table1-$env$suffix")
     status=0
     "${mpirun[@]}" "$BIN" experiment run "$name" --env "$env" --scale "$SCALE" --seeds "$SEEDS" --ranks-per-run 1 \
-        --data "${DATA:-$WORK/data}" --out "$out" > "$out.log" 2>&1 || status=$?
+        --data "${DATA:-$WORK/data}" --out "$out" "${reuse[@]}" > "$out.log" 2>&1 || status=$?
     "$BIN" experiment status "$name" --out "$out" | tail -2
     if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
     "$BIN" experiment report "$name" --out "$out" >/dev/null

@@ -3,8 +3,8 @@ import Foundation
 import Training
 
 /// The files of an experiment (`--out EXP_DIR`): `experiment.json` (the grid), `runs/<cell id>/`
-/// (ordinary run directories), `claims/<cell id>/.lock` (who is running a cell) and `failed.txt`
-/// (why it failed), subsampled data
+/// (ordinary run directories), `claims/<cell id>/.lock` (who is running a cell), `failed.txt`
+/// (why it failed) and `reused-from.txt` (the run it was copied from), subsampled data
 /// for fig5a (`data-fraction-F/`), and what `report` writes: `results.json`, `marl-eval.json`,
 /// `plots/*.svg`, `report.md`.
 public struct ExperimentDirectory: Sendable {
@@ -27,6 +27,8 @@ public struct ExperimentDirectory: Sendable {
     public func claimDirectory(_ cellID: String) -> String { "\(path)/claims/\(cellID)" }
     /// Why a run failed (written when all its ranks stopped together, e.g. on a non-finite update).
     public func failureFile(_ cellID: String) -> String { "\(claimDirectory(cellID))/failed.txt" }
+    /// Which other experiment's run a cell's run was copied from (`--reuse`).
+    public func reuseFile(_ cellID: String) -> String { "\(claimDirectory(cellID))/reused-from.txt" }
     /// fig5a's dataset root holding `fraction` of every training task's episodes.
     public func subsampledData(fraction: Double) -> String { "\(path)/data-fraction-\(ExperimentPlan.fractionText(fraction))" }
 

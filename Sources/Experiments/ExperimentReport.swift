@@ -102,6 +102,12 @@ public enum ExperimentReport {
         lines.append("Scale `\(spec.scale.rawValue)`, environments \(spec.environments.map(\.rawValue).joined(separator: ", ")), "
             + "\(spec.seeds) seed(s), algorithms \(spec.algorithms.map(\.paperName).joined(separator: ", ")); "
             + "\(analysis.results.runs.count) of \(analysis.results.runs.count + analysis.results.unfinished.count) runs finished.")
+        let reused = analysis.results.runs.filter { FileManager.default.fileExists(atPath: directory.reuseFile($0.cell.id)) }.count
+        if reused > 0 {
+            lines.append("")
+            lines.append("\(reused) of the finished runs are copies of other experiments' runs with the same settings "
+                + "(`experiment run --reuse`; `claims/<run>/reused-from.txt` names each source).")
+        }
         if let k = spec.trainingTasks {
             lines.append("")
             lines.append("Training tasks: only the first \(k) of each environment's (registry order; `--training-tasks \(k)`): "

@@ -19,6 +19,8 @@ public struct ExperimentRunner {
     public var blasThreads: Int?
     /// Train runs recorded as failed again (`--retry-failed`), from their last checkpoint if any.
     public var retriesFailed = false
+    /// Other experiments' finished runs that stand in for equal cells (`--reuse`).
+    public var reusable = ReusableRuns()
 
     /// What a sweep of one group did.
     public struct Summary: Equatable, Sendable {
@@ -26,6 +28,8 @@ public struct ExperimentRunner {
         public var outcome: TrainingOutcome
         public var trained: Int
         public var failed: Int
+        /// Cells copied from other experiments' finished runs.
+        public var reused = 0
     }
 
     public init(spec: ExperimentSpec, directory: ExperimentDirectory, blasThreads: Int? = nil) throws {
@@ -36,7 +40,7 @@ public struct ExperimentRunner {
     }
 
     /// How a claimed cell starts.
-    enum Start: Double { case skip = 0, fresh = 1, resume = 2, stop = 3, skipFailed = 4 }
+    enum Start: Double { case skip = 0, fresh = 1, resume = 2, stop = 3, skipFailed = 4, reused = 5 }
 
     /// Trains the cells in `selection` (all when nil) that no one else has taken or finished, on
     /// the ranks of `group` (one group of the world, see `MPICommunicator.split`).
@@ -63,6 +67,14 @@ public struct ExperimentRunner {
             start = Start(rawValue: decision[0])!
             if start == .stop { summary.outcome = .checkpointedOnSignal; return summary }
             if start == .skipFailed { summary.failed += 1 }
+            if start == .reused {
+                if group.rank == 0 {
+                    print("\(label)[experiment \(spec.name.rawValue)] run \(index + 1)/\(cells.count) \(cell.id): reused "
+                        + (reusable.source(for: cell) ?? "?"))
+                    fflush(nil)
+                }
+                summary.reused += 1
+            }
             guard start == .fresh || start == .resume else { continue }
             if group.rank == 0 {
                 print("\(label)[experiment \(spec.name.rawValue)] run \(index + 1)/\(cells.count) \(cell.id): "
@@ -93,6 +105,7 @@ public struct ExperimentRunner {
         }
         if group.rank == 0 {
             print("\(label)[experiment \(spec.name.rawValue)] this group trained \(summary.trained) run(s)"
+                + (summary.reused > 0 ? ", reused \(summary.reused)" : "")
                 + (summary.failed > 0 ? ", \(summary.failed) failed" : "")
                 + "; `mtrl-dist experiment status \(spec.name.rawValue) --out \(directory.path)` shows the whole grid")
         }
@@ -100,8 +113,9 @@ public struct ExperimentRunner {
     }
 
     /// Takes `cell` if it is neither finished nor held by another process: its claim lock, and
-    /// whether it resumes (a checkpoint exists) or starts afresh (a run killed before its first
-    /// checkpoint is cleared; it had nothing to keep).
+    /// whether it resumes (a checkpoint exists), is copied from another experiment's equal finished
+    /// run (`reusable`), or starts afresh (a run killed before its first checkpoint is cleared; it
+    /// had nothing to keep).
     func take(_ cell: ExperimentCell) throws -> (RunLock, Start)? {
         let run = RunDirectory(path: cell.config.out)
         let fm = FileManager.default
@@ -119,6 +133,10 @@ public struct ExperimentRunner {
             try fm.removeItem(atPath: failure)
         }
         if run.hasCheckpoint { return (lock, .resume) }
+        if let source = reusable.source(for: cell) {
+            try ReusableRuns.adopt(source, as: cell, in: directory)
+            return (lock, .reused)
+        }
         if fm.fileExists(atPath: run.path) { try fm.removeItem(atPath: run.path) }
         return (lock, .fresh)
     }

@@ -18,6 +18,8 @@ public struct ExperimentStatus {
 
     public let cells: [ExperimentCell]
     public let states: [State]
+    /// Per cell, the other experiment's run it was copied from (`--reuse`), or nil.
+    public let reusedFrom: [String?]
     /// Seconds per update of the finished runs, per environment and embedding.
     let secondsPerUpdate: [String: Double]
 
@@ -42,6 +44,10 @@ public struct ExperimentStatus {
                 return .failed(reason.split(separator: "\n").first.map(String.init) ?? "")
             }
             return run.hasCheckpoint ? .interrupted(update: update) : .left
+        }
+        reusedFrom = cells.map { cell in
+            (try? String(contentsOfFile: directory.reuseFile(cell.id), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         secondsPerUpdate = speeds.mapValues { $0.reduce(0, +) / Double($0.count) }
     }
@@ -84,7 +90,7 @@ public struct ExperimentStatus {
         var lines: [String] = []
         for (index, (cell, state)) in zip(cells, states).enumerated() {
             let what = switch state {
-            case .done: "done"
+            case .done: reusedFrom[index].map { "done (reused from \($0))" } ?? "done"
             case .running(let u): "running (update \(u)/\(cell.config.steps))"
             case .interrupted(let u): "interrupted at update ≥ \(u)/\(cell.config.steps): resumes from its checkpoint"
             case .failed(let reason): "failed: \(reason) (`experiment run --retry-failed` trains it again)"

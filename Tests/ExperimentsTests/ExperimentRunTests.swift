@@ -38,7 +38,7 @@ import TestSupport
     /// holds; returns whether it was killed and its output.
     static func run(_ arguments: [String], killWhen condition: () -> Bool) throws -> (killed: Bool, output: String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("mtrl-exp-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
@@ -191,6 +191,40 @@ import TestSupport
         #expect(unknown.exitStatus == 2 && unknown.standardError.contains("table1"), "\(unknown.combinedOutput)")
         let badCell = try experiment(arguments + ["--cell", "7"])
         #expect(badCell.exitStatus == 2, "\(badCell.combinedOutput)")
+    }
+
+    /// fig1's MT run has table1's settings on the same data: `--reuse` copies the finished run
+    /// (its config.json then names its new directory) and trains only the single-task runs.
+    @Test func anotherExperimentsEqualFinishedRunIsCopiedNotTrainedAgain() throws {
+        let data = try Self.data()
+        let table1 = (data as NSString).deletingLastPathComponent  // the fixture's table1: BC, seed 0
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-reuse")
+        let out = directory.file("fig1").path
+        let arguments = ["run", "fig1", "--env", "lbf", "--scale", "smoke", "--seeds", "1", "--algos", "bc", "--data", data, "--out", out]
+        let outcome = try experiment(arguments + ["--reuse", table1])
+        #expect(outcome.exitStatus == 0, "\(outcome.combinedOutput)")
+        let lines = outcome.standardOutput.split(separator: "\n")
+        #expect(lines.filter { $0.contains(": starting") }.count == 5, "the 5 single-task runs train: \(outcome.standardOutput)")
+        #expect(lines.filter { $0.contains("lbf/bc/mt/seed0: reused") }.count == 1, "\(outcome.standardOutput)")
+
+        let source = "\(table1)/runs/lbf/bc/mt/seed0", copy = "\(out)/runs/lbf/bc/mt/seed0"
+        #expect(FileManager.default.contents(atPath: "\(copy)/final.json") == FileManager.default.contents(atPath: "\(source)/final.json"))
+        var copied = try Self.json("\(copy)/config.json"), original = try Self.json("\(source)/config.json")
+        #expect(copied["out"] as? String == copy)
+        copied["out"] = nil
+        original["out"] = nil
+        #expect(try Self.canonical(copied) == Self.canonical(original))
+        let status = try experiment(["status", "fig1", "--out", out])
+        #expect(status.standardOutput.contains("done (reused from \(source))") && status.standardOutput.contains("6 done"),
+                "\(status.combinedOutput)")
+        #expect(try experiment(["report", "fig1", "--out", out]).exitStatus == 0)
+        let report = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
+        #expect(report.contains("1 of the finished runs are copies"), "\(report)")
+
+        let own = try experiment(arguments + ["--reuse", out])
+        #expect(own.exitStatus == 2 && own.standardError.contains("own directory"), "\(own.combinedOutput)")
+        let missing = try experiment(arguments + ["--reuse", directory.file("nothing").path])
+        #expect(missing.exitStatus != 0 && missing.standardError.contains("--reuse"), "\(missing.combinedOutput)")
     }
 
     /// `--prepare-only grid` records the grid and nothing else (a job array is sized from it);

@@ -5,8 +5,8 @@
 # experiment_command: checks EXPERIMENT, defaults EXP_DIR to experiments/EXPERIMENT and sets
 # `experiment_run` to the command's arguments. An option is passed only when its setting is
 # set (a continued experiment keeps the grid recorded in EXP_DIR/experiment.json):
-#   SCALE ENV_NAME SEEDS ALGOS TASK_COUNTS TRAINING_TASKS DATA_DIR SETTINGS RANKS_PER_RUN CELL PREPARE_ONLY BLAS_THREADS
-#   --scale --env --seeds --algos --task-counts --training-tasks --data --settings --ranks-per-run --cell --prepare-only --blas-threads
+#   SCALE ENV_NAME SEEDS ALGOS TASK_COUNTS TRAINING_TASKS DATA_DIR SETTINGS RANKS_PER_RUN CELL PREPARE_ONLY BLAS_THREADS REUSE
+#   --scale --env --seeds --algos --task-counts --training-tasks --data --settings --ranks-per-run --cell --prepare-only --blas-threads --reuse
 experiment_command() {
     : "${EXPERIMENT:?set EXPERIMENT to an experiment name (mtrl-dist experiment list)}"
     EXP_DIR=${EXP_DIR:-experiments/$EXPERIMENT}
@@ -23,4 +23,5 @@ experiment_command() {
     [[ -z ${CELL:-} ]] || experiment_run+=(--cell "$CELL")
     [[ -z ${PREPARE_ONLY:-} ]] || experiment_run+=(--prepare-only "$PREPARE_ONLY")
     [[ -z ${BLAS_THREADS:-} ]] || experiment_run+=(--blas-threads "$BLAS_THREADS")
+    [[ -z ${REUSE:-} ]] || experiment_run+=(--reuse "$REUSE")
 }

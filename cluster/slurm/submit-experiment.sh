@@ -9,7 +9,7 @@
 #  4. unless REPORT=0, a one-task job that writes EXP_DIR/report.md (`experiment
 #     report`) when every array task has ended, however it ended.
 # Settings as experiment.sbatch, from the environment (EXPERIMENT, EXP_DIR,
-# SCALE, ENV_NAME, SEEDS, ALGOS, TASK_COUNTS, TRAINING_TASKS, DATA_DIR, SETTINGS, RANKS_PER_RUN,
+# SCALE, ENV_NAME, SEEDS, ALGOS, TASK_COUNTS, TRAINING_TASKS, DATA_DIR, SETTINGS, REUSE, RANKS_PER_RUN,
 # LAUNCHER, MTRL_DIST); ARRAY_LIMIT=K runs at most K array tasks at a time.
 # Arguments go to sbatch for the prepare job and the array (resources, time);
 # a partition or account for all three jobs: SBATCH_PARTITION, SBATCH_ACCOUNT.

@@ -83,6 +83,8 @@ enum ExperimentRunCommand: Command {
             .value("cell", "LIST", "Only these runs (indices from `experiment status`), e.g. a job-array task's index."),
             .value("blas-threads", "K", "Compute threads per rank."),
             .flag("retry-failed", "Train runs recorded as failed again (from their last checkpoint, if any)."),
+            .value("reuse", "EXP_DIR,...", "Copy other experiments' finished runs whose settings equal a cell's instead of training "
+                + "it again (e.g. fig1's MT runs from table1 on the same --data); each copy is named in `status`."),
             .value("prepare-only", "STAGE", "Train nothing: `grid` only records the grid in EXP_DIR/experiment.json (no MPI, "
                 + "seconds; `experiment status --count` then sizes a job array), `data` also collects the datasets (the job "
                 + "an array waits for)."),
@@ -102,6 +104,10 @@ enum ExperimentRunCommand: Command {
         var runner = try ExperimentRunner(spec: experiment, directory: directory,
                                           blasThreads: try options.int("blas-threads", in: 1...256))
         runner.retriesFailed = options.flag("retry-failed")
+        if let list = options.string("reuse") {
+            runner.reusable = try ReusableRuns(sources: list.split(separator: ",").map { ExperimentDirectory(path: String($0)) },
+                                               target: directory)
+        }
         let selection = try options.string("cell").map { list in
             try list.split(separator: ",").map { text -> Int in
                 guard let index = Int(text), runner.cells.indices.contains(index) else {
