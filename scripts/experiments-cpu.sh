@@ -8,23 +8,27 @@
 # table1 run of the same environment and data under WORK are copied from it, not trained again.
 # Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
 #        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."] [--data DIR --label LABEL]
+#        [--options "--training-tasks 3 --algos oryx" --label LABEL]
 # (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.
 #  --data: other datasets, e.g. `scripts/online-cpu.sh`'s recorded ones; with them --label names the
-#  results NAME-ENV-SCALE-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's.)
+#  results NAME-ENV-SCALE-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's;
+#  --options: more `experiment run` options for every pair, e.g. a subset a small machine can run;
+#  with them, too, --label names the results.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu DATA="" LABEL=""
+WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu DATA="" LABEL="" OPTIONS=""
 while (($#)); do
     case $1 in
         --work) WORK=$2 ;; --ranks) RANKS=$2 ;; --seeds) SEEDS=$2 ;; --runs) RUNS=$2 ;; --bin) BIN=$2 ;; --scale) SCALE=$2 ;;
-        --data) DATA=$2 ;; --label) LABEL=$2 ;;
+        --data) DATA=$2 ;; --label) LABEL=$2 ;; --options) OPTIONS=$2 ;;
         *) echo "error: unknown option $1; see the header of $0" >&2; exit 2 ;;
     esac
     shift 2
 done
-if [[ -n $DATA && -z $LABEL ]]; then
-    echo "error: --data needs --label (it names the results, so they do not overwrite those of WORK/data)" >&2; exit 2
+if [[ (-n $DATA || -n $OPTIONS) && -z $LABEL ]]; then
+    echo "error: --data and --options need --label (it names the results, so they do not overwrite the full grid's)" >&2; exit 2
 fi
+read -r -a extra <<<"$OPTIONS"
 suffix=${LABEL:+-$LABEL}
 if [[ -z $BIN ]]; then
     swift build -c release --product mtrl-dist >/dev/null
@@ -38,12 +42,17 @@ for pair in $RUNS; do
     name=${pair%%:*} env=${pair#*:}
     out=$WORK/$name-$env$suffix
     echo "== $name on $env ($RANKS runs at a time) → $out"
-    # fig1's MT runs, fig4's k = M and fig6's full runs are table1's: copied from it when it ran here.
+    # fig1's MT runs, fig4's k = M and fig6's full runs are table1's: copied from it when it ran here
+    # (only runs with exactly the same settings are; a subset's grid may match none).
+    sources=()
+    for table1 in "$WORK/table1-$env$suffix" "$WORK/table1-$env"; do
+        [[ $table1 == "$out" || ! -f $table1/experiment.json || " ${sources[*]} " == *" $table1 "* ]] || sources+=("$table1")
+    done
     reuse=()
-    [[ $name == table1 || ! -f $WORK/table1-$env$suffix/experiment.json ]] || reuse=(--reuse "$WORK/table1-$env$suffix")
+    ((${#sources[@]} == 0)) || reuse=(--reuse "$(IFS=,; echo "${sources[*]}")")
     status=0
     "${mpirun[@]}" "$BIN" experiment run "$name" --env "$env" --scale "$SCALE" --seeds "$SEEDS" --ranks-per-run 1 \
-        --data "${DATA:-$WORK/data}" --out "$out" "${reuse[@]}" > "$out.log" 2>&1 || status=$?
+        --data "${DATA:-$WORK/data}" --out "$out" "${reuse[@]}" "${extra[@]}" > "$out.log" 2>&1 || status=$?
     "$BIN" experiment status "$name" --out "$out" | tail -2
     if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
     "$BIN" experiment report "$name" --out "$out" >/dev/null

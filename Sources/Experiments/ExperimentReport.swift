@@ -111,7 +111,7 @@ public enum ExperimentReport {
         if let k = spec.trainingTasks {
             lines.append("")
             lines.append("Training tasks: only the first \(k) of each environment's (registry order; `--training-tasks \(k)`): "
-                + spec.environments.map { "\($0.rawValue) " + spec.trainingTaskIDs($0).joined(separator: ", ") }.joined(separator: "; ")
+                + spec.environments.map { "\($0.rawValue): " + spec.trainingTaskIDs($0).joined(separator: ", ") }.joined(separator: "; ")
                 + ". Held-out tasks: the whole test split.")
         }
         if !analysis.results.unfinished.isEmpty {
