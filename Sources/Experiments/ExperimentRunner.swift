@@ -134,8 +134,12 @@ public struct ExperimentRunner {
         }
         if run.hasCheckpoint { return (lock, .resume) }
         if let source = reusable.source(for: cell) {
-            try ReusableRuns.adopt(source, as: cell, in: directory)
-            return (lock, .reused)
+            do {
+                try ReusableRuns.adopt(source, as: cell, in: directory)
+                return (lock, .reused)
+            } catch {
+                print("[experiment \(spec.name.rawValue)] cannot reuse \(source) for \(cell.id) (\(error)); training it instead")
+            }
         }
         if fm.fileExists(atPath: run.path) { try fm.removeItem(atPath: run.path) }
         return (lock, .fresh)

@@ -48,10 +48,12 @@ public struct ReusableRuns: Sendable {
 
     /// Copies the run at `source` into `cell`'s run directory (whose config.json then names its own
     /// directory) and records the source; the copy appears whole, by a rename, or not at all.
+    /// - Throws: file errors, or `ConfigError` for a source config.json this build cannot read.
     static func adopt(_ source: String, as cell: ExperimentCell, in directory: ExperimentDirectory) throws {
         let fm = FileManager.default
         let destination = cell.config.out, staging = destination + ".reusing"
         if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
+        defer { try? fm.removeItem(atPath: staging) }  // left only by a failed copy
         try fm.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try fm.copyItem(atPath: source, toPath: staging)
         let run = RunDirectory(path: staging)

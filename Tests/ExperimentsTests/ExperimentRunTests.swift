@@ -225,6 +225,19 @@ import TestSupport
         #expect(own.exitStatus == 2 && own.standardError.contains("own directory"), "\(own.combinedOutput)")
         let missing = try experiment(arguments + ["--reuse", directory.file("nothing").path])
         #expect(missing.exitStatus != 0 && missing.standardError.contains("--reuse"), "\(missing.combinedOutput)")
+
+        // A source run this build cannot read is trained again instead of copied.
+        let damaged = directory.file("damaged-table1").path
+        try FileManager.default.copyItem(atPath: table1, toPath: damaged)
+        let config = "\(damaged)/runs/lbf/bc/mt/seed0/config.json"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "{", with: "{\n  \"no-such-setting\": \"1\",").write(toFile: config, atomically: true, encoding: .utf8)
+        let other = directory.file("fig1-again").path
+        let trained = try experiment(["run", "fig1", "--env", "lbf", "--scale", "smoke", "--seeds", "1", "--algos", "bc", "--data", data,
+                                      "--out", other, "--reuse", damaged])
+        #expect(trained.exitStatus == 0 && trained.standardOutput.contains("cannot reuse"), "\(trained.combinedOutput)")
+        #expect(trained.standardOutput.split(separator: "\n").filter { $0.contains(": starting") }.count == 6, "\(trained.standardOutput)")
+        #expect(!FileManager.default.fileExists(atPath: "\(other)/claims/lbf/bc/mt/seed0/reused-from.txt"))
     }
 
     /// `--prepare-only grid` records the grid and nothing else (a job array is sized from it);
