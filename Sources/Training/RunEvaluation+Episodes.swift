@@ -10,7 +10,7 @@ extension RunEvaluation {
         let copies = min(episodeIndices.count, 32)
         let n = task.agentCount, width = layout.config.inputSize, a = task.actionCount
         let env = task.makeBatch(copies: copies)
-        let policy = SablePolicy(layout: layout, copies: copies, agents: n, selection: config.loss.kind.actionSelection,
+        let policy = SablePolicy(layout: layout, copies: copies, agents: n, selection: actionSelection,
                                  binCenters: binCenters)
         let root = RandomStream(seed: UInt64(config.seed)).derived("evaluation", round, taskIndex)
         var random = root.derived("actions", episodeIndices[0])

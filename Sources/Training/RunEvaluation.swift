@@ -26,6 +26,9 @@ public struct RunEvaluation {
     public internal(set) var normaliser: ReturnNormaliser
     /// The observation standardisation the run trains with (nil with `--standardise off`).
     public let standardiser: ObservationStandardiser?
+    /// How the evaluated policy acts: the algorithm's own (Oryx and BC sample from π, CQL acts
+    /// greedily on Q; spec §8) unless `mtrl-dist evaluate --acting` asks for another.
+    public var actionSelection: ActionSelection
 
     /// - Parameter standardiser: required exactly when `config.standardisesObservations`.
     /// - Throws: `ConfigError` when the HL-Gauss support is still `auto`, task or model errors.
@@ -49,6 +52,7 @@ public struct RunEvaluation {
                                                   expected: tasks.featureSize)
         }
         layout = SableLayout(config: modelConfig)
+        actionSelection = config.loss.kind.actionSelection
         normaliser = ReturnNormaliser(references: references,
                                       method: NormalisationMethod.resolve(config.normalise, tasks: tasks.training + tasks.heldOut))
     }

@@ -179,6 +179,23 @@ import Training
         #expect(latest.exitStatus == 0, "\(latest.combinedOutput)")
         #expect(latest.standardOutput.contains("the latest parameters (update 6)"))
         #expect(try Data(contentsOf: run.appendingPathComponent("config.json")) == configBefore)
+        // Another acting mode is a labelled diagnostic in its own file; greedy-q needs a Q head.
+        let greedy = try ProcessRunner.run(binary, arguments: [
+            "evaluate", "--run", run.path, "--episodes", "2", "--checkpoint", "latest", "--split", "train", "--acting", "greedy-policy"],
+            timeoutSeconds: 120)
+        #expect(greedy.exitStatus == 0 && greedy.standardOutput.contains("acting: greedy-policy, not the algorithm's own"),
+                "\(greedy.combinedOutput)")
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluate-greedy-policy.csv").path))
+        let own = try ProcessRunner.run(binary, arguments: [
+            "evaluate", "--run", run.path, "--episodes", "2", "--checkpoint", "latest", "--split", "train", "--acting", "sample"],
+            timeoutSeconds: 120)
+        #expect(own.exitStatus == 0 && !own.standardOutput.contains("acting:"), "\(own.combinedOutput)")
+        let bcRun = dir.file("bc")
+        let bc = try TrainerFixture.train(TrainerFixture.arguments(overriding: ["steps": "2", "out": bcRun.path]) + ["--algo", "bc"])
+        try #require(bc.exitStatus == 0, "\(bc.combinedOutput)")
+        let noQ = try ProcessRunner.run(binary, arguments: [
+            "evaluate", "--run", bcRun.path, "--episodes", "2", "--checkpoint", "latest", "--acting", "greedy-q"], timeoutSeconds: 120)
+        #expect(noQ.exitStatus == 2 && noQ.standardError.contains("no Q head"), "\(noQ.combinedOutput)")
         // Scoring needs the run's own files only: a copy whose data directory is gone still evaluates.
         let moved = dir.file("moved")
         try FileManager.default.copyItem(at: run, to: moved)

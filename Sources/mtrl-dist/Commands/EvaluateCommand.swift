@@ -1,5 +1,6 @@
 import Distributed
 import Foundation
+import Model
 import OptionParsing
 import TensorCore
 import Training
@@ -8,6 +9,18 @@ import Training
 enum EvaluateCommand: Command {
     /// Which tasks `evaluate` plays.
     enum TaskChoice: String, CaseIterable { case train, test, all }
+    /// How the evaluated policy picks actions (a diagnostic; the default is the algorithm's own).
+    enum Acting: String, CaseIterable {
+        case sample, greedyPolicy = "greedy-policy", greedyQ = "greedy-q"
+
+        var selection: ActionSelection {
+            switch self {
+            case .sample: .sample
+            case .greedyPolicy: .greedyPolicy
+            case .greedyQ: .greedyQ
+            }
+        }
+    }
 
     static let spec = CommandSpec(
         name: "evaluate", summary: "Evaluate a run's best (or latest) parameters on its training and held-out tasks.",
@@ -16,6 +29,9 @@ enum EvaluateCommand: Command {
             .value("episodes", "N", "Episodes per task.", default: "320"),
             .value("checkpoint", "C", "best or latest.", default: "best"),
             .value("split", "S", "train (the run's training tasks), test (held-out tasks), or all.", default: "all"),
+            .value("acting", "A", "How the policy acts: sample (from π), greedy-policy (argmax of π) or greedy-q (argmax of the "
+                + "expected Q; runs with a Q head). Default: the algorithm's own, as training evaluated it (Oryx and BC sample, "
+                + "CQL greedy-q); another is a diagnostic, written to evaluate-A.csv."),
         ],
         discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv. "
             + "The run's --normalise method and RUN_DIR/reference-returns.tsv define them; the table's header names the "
@@ -28,6 +44,16 @@ enum EvaluateCommand: Command {
         let choice = try options.choice("split", as: TaskChoice.self) ?? .all
         var evaluation = try RunEvaluation(run: run)
         BLAS.setThreadCount(evaluation.config.blasThreads)
+        let own = evaluation.actionSelection
+        if let acting = try options.choice("acting", as: Acting.self) {
+            if acting == .greedyQ && !evaluation.config.loss.kind.usesQHead {
+                throw OptionError.malformedValue(command: spec.name, option: "acting", value: acting.rawValue,
+                                                 expected: "sample or greedy-policy (a \(evaluation.config.loss.kind.rawValue) run has no Q head)")
+            }
+            evaluation.actionSelection = acting.selection
+        }
+        let actingName = Acting.allCases.first { $0.selection == evaluation.actionSelection }!.rawValue
+        let isOwn = evaluation.actionSelection == own
         let evaluated = switch choice {
         case .train: evaluation.tasks.training
         case .test: evaluation.tasks.heldOut
@@ -47,13 +73,14 @@ enum EvaluateCommand: Command {
                                                      communicator: world)
             let random = try evaluation.randomScores(evaluated: evaluated, episodes: episodes, communicator: world)
             guard world.rank == 0 else { return }
-            try MetricsLog(directory: run.url).write(scores, kind: "evaluate", update: checkpoint.update)
+            try MetricsLog(directory: run.url).write(scores, kind: isOwn ? "evaluate" : "evaluate-\(actingName)", update: checkpoint.update)
             let report = FinalReport(
                 updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
                 selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
                 elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
                 flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), references: evaluation.taskReferences, scores: scores, randomScores: random)
+            if !isOwn { print("acting: \(actingName), not the algorithm's own (a diagnostic; final.json used the algorithm's own)") }
             print(report.scoreTable)
         }
         return 0
