@@ -170,6 +170,20 @@ import TestSupport
         #expect(odd.combinedOutput.contains("ranks-per-run"), "\(odd.combinedOutput)")
     }
 
+    /// A group that runs out of cells waits for the others' last runs longer than the runs'
+    /// collective timeout without the sweep being ended as stalled (it was: one group aborted the
+    /// job, and the other group's last run, after 900 s of it, was cut off).
+    @Test func aGroupWaitingForTheLastRunIsNotAStall() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-wait")
+        let out = directory.file("wait").path
+        let outcome = try experiment(["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "3", "--algos", "bc",
+                                      "--settings", "collective-timeout=1,steps=300", "--data", try Self.data(), "--ranks-per-run", "1",
+                                      "--out", out], ranks: 2)
+        #expect(outcome.exitStatus == 0 && !outcome.combinedOutput.contains("never arrived"), "\(outcome.combinedOutput)")
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("3 done"), "\(status.combinedOutput)")
+    }
+
     /// A job-array task runs only its cell; a changed grid in the same directory is refused.
     @Test func oneCellAtATimeAndNoSilentChangeOfTheGrid() throws {
         let directory = try TemporaryDirectory(prefix: "mtrl-exp-cell")

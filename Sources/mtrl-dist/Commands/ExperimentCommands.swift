@@ -141,7 +141,8 @@ enum ExperimentRunCommand: Command {
             // Collection deals tasks to ranks; the others wait for the slowest task at the end.
             world.collectiveTimeoutSeconds = 7 * 24 * 3600
             try ExperimentData.prepare(spec: experiment, directory: directory, communicator: world)
-            world.collectiveTimeoutSeconds = 900
+            // The runs' own limit (`--settings collective-timeout=N`, 900 s by default); groups inherit it.
+            world.collectiveTimeoutSeconds = Double(runner.cells.first?.config.collectiveTimeout ?? 900)
             if preparation == .data {
                 if world.rank == 0 { print("datasets ready in \(experiment.data); \(runner.cells.count) runs to train") }
                 return 0
@@ -151,6 +152,8 @@ enum ExperimentRunCommand: Command {
             let summary = try runner.run(group: group, selection: selection, label: label)
             // The groups' outcomes together: signalled anywhere → 75; a failed run anywhere → 1.
             var totals = group.rank == 0 ? [Double(summary.failed), summary.outcome == .checkpointedOnSignal ? 1 : 0] : [0, 0]
+            // A group out of runs waits here for the others' last runs, however long they take: not a stall.
+            world.collectiveTimeoutSeconds = 7 * 24 * 3600
             try world.allReduceSum(&totals)
             if totals[1] > 0 { return SignalFlag.checkpointedExitCode }
             if totals[0] > 0 {
