@@ -25,7 +25,8 @@ public struct ReusableRuns: Sendable {
             }
             for cell in try ExperimentPlan.cells(for: spec, directory: source)
             where FileManager.default.fileExists(atPath: RunDirectory(path: cell.config.out).finalReport) {
-                finished[Self.key(cell.config)] = finished[Self.key(cell.config)] ?? cell.config.out
+                let key = Self.key(cell.config)
+                if finished[key] == nil { finished[key] = cell.config.out }  // the first source listed wins
             }
         }
         self.finished = finished

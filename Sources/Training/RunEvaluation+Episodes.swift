@@ -35,12 +35,13 @@ extension RunEvaluation {
         var rewards = [Float](repeating: 0, count: copies)
         var terminal = [Bool](repeating: false, count: copies)
         var truncated = [Bool](repeating: false, count: copies)
+        var actions = [Int32](repeating: 0, count: copies * n)
         var total = 0.0
         while running.contains(where: { $0 >= 0 }) {
             env.observations(into: &observations)
             env.legalActions(into: &legal)
             buildInputs(&inputs, observations: observations, copies: copies, agents: n, features: task.observationSize)
-            let actions = policy.step(parameters: parameters, observations: inputs, legal: legal, random: &random)
+            policy.step(parameters: parameters, observations: inputs, legal: legal, random: &random, stepCounts: nil, into: &actions)
             env.step(actions: actions, rewards: &rewards, terminal: &terminal, truncated: &truncated)
             for c in 0..<copies {
                 if running[c] >= 0 { total += Double(rewards[c]) }

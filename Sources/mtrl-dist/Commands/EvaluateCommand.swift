@@ -44,16 +44,16 @@ enum EvaluateCommand: Command {
         let choice = try options.choice("split", as: TaskChoice.self) ?? .all
         var evaluation = try RunEvaluation(run: run)
         BLAS.setThreadCount(evaluation.config.blasThreads)
-        let own = evaluation.actionSelection
+        // Another acting than the algorithm's own, or nil.
+        var diagnostic: Acting?
         if let acting = try options.choice("acting", as: Acting.self) {
             if acting == .greedyQ && !evaluation.config.loss.kind.usesQHead {
                 throw OptionError.malformedValue(command: spec.name, option: "acting", value: acting.rawValue,
                                                  expected: "sample or greedy-policy (a \(evaluation.config.loss.kind.rawValue) run has no Q head)")
             }
+            if acting.selection != evaluation.actionSelection { diagnostic = acting }
             evaluation.actionSelection = acting.selection
         }
-        let actingName = Acting.allCases.first { $0.selection == evaluation.actionSelection }!.rawValue
-        let isOwn = evaluation.actionSelection == own
         let evaluated = switch choice {
         case .train: evaluation.tasks.training
         case .test: evaluation.tasks.heldOut
@@ -73,14 +73,14 @@ enum EvaluateCommand: Command {
                                                      communicator: world)
             let random = try evaluation.randomScores(evaluated: evaluated, episodes: episodes, communicator: world)
             guard world.rank == 0 else { return }
-            try MetricsLog(directory: run.url).write(scores, kind: isOwn ? "evaluate" : "evaluate-\(actingName)", update: checkpoint.update)
+            try MetricsLog(directory: run.url).write(scores, kind: diagnostic.map { "evaluate-\($0.rawValue)" } ?? "evaluate", update: checkpoint.update)
             let report = FinalReport(
                 updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
                 selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
                 tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
                 elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
                 flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), references: evaluation.taskReferences, scores: scores, randomScores: random)
-            if !isOwn { print("acting: \(actingName), not the algorithm's own (a diagnostic; final.json used the algorithm's own)") }
+            if let diagnostic { print("acting: \(diagnostic.rawValue), not the algorithm's own (a diagnostic; final.json used the algorithm's own)") }
             print(report.scoreTable)
         }
         return 0
