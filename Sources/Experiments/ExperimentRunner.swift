@@ -55,7 +55,7 @@ public struct ExperimentRunner {
             if group.rank == 0 {
                 if SignalFlag.received != 0 {
                     start = .stop
-                } else if let (lock, how) = try take(cell) {
+                } else if let (lock, how) = try take(cell, label: label) {
                     claim = lock
                     start = how
                 } else if !retriesFailed && FileManager.default.fileExists(atPath: directory.failureFile(cell.id)) {
@@ -115,8 +115,8 @@ public struct ExperimentRunner {
     /// Takes `cell` if it is neither finished nor held by another process: its claim lock, and
     /// whether it resumes (a checkpoint exists), is copied from another experiment's equal finished
     /// run (`reusable`), or starts afresh (a run killed before its first checkpoint is cleared; it
-    /// had nothing to keep).
-    func take(_ cell: ExperimentCell) throws -> (RunLock, Start)? {
+    /// had nothing to keep). `label` prefixes its lines, as the run's own.
+    func take(_ cell: ExperimentCell, label: String) throws -> (RunLock, Start)? {
         let run = RunDirectory(path: cell.config.out)
         let fm = FileManager.default
         if fm.fileExists(atPath: run.finalReport) { return nil }
@@ -138,7 +138,7 @@ public struct ExperimentRunner {
                 try ReusableRuns.adopt(source, as: cell, in: directory)
                 return (lock, .reused)
             } catch {
-                print("[experiment \(spec.name.rawValue)] cannot reuse \(source) for \(cell.id) (\(error)); training it instead")
+                print("\(label)[experiment \(spec.name.rawValue)] cannot reuse \(source) for \(cell.id) (\(error)); training it instead")
             }
         }
         if fm.fileExists(atPath: run.path) { try fm.removeItem(atPath: run.path) }
