@@ -108,6 +108,12 @@ public enum ExperimentReport {
             lines.append("\(reused) of the finished runs are copies of other experiments' runs with the same settings "
                 + "(`experiment run --reuse`; `claims/<run>/reused-from.txt` names each source).")
         }
+        let machines = Dictionary(grouping: analysis.results.runs, by: { $0.report.machine ?? "not recorded (an older final.json)" })
+        if !machines.isEmpty {
+            lines.append("")
+            lines.append("Finished on (rank 0's CPU and OpenBLAS kernel, from each run's final.json): "
+                + machines.keys.sorted().map { "\($0): \(machines[$0]!.count) run(s)" }.joined(separator: "; ") + ".")
+        }
         if let k = spec.trainingTasks {
             lines.append("")
             lines.append("Training tasks: only the first \(k) of each environment's (registry order; `--training-tasks \(k)`): "

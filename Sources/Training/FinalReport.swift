@@ -31,12 +31,15 @@ public struct FinalReport: Codable, Sendable {
     /// Rank 0's mean seconds per update in each phase (nil where a final.json predates the field,
     /// and for `evaluate`).
     public var updatePhases: UpdatePhaseTimes?
+    /// Rank 0's CPU and OpenBLAS kernel when the run finished (`MachineInfo.summary`), so speed
+    /// figures can be read against the machine; nil for `evaluate` and where a final.json predates it.
+    public var machine: String?
 
     public init(updates: Int, evaluatedUpdate: Int, selectBy: String, parameterChecksum: String, tokensPerSecond: Double,
                 allReduceFraction: Double, peakMemoryMB: Double, elapsedSeconds: Double, ranks: Int, behaviour: String,
                 normalisation: NormalisationMethod, flaggedTasks: [String: String], references: [String: TaskReference] = [:],
                 scores: [TaskScore], randomScores: [TaskScore], updatePhases: UpdatePhaseTimes? = nil,
-                computedTokensPerSecond: Double? = nil) {
+                computedTokensPerSecond: Double? = nil, machine: String? = nil) {
         self.updates = updates
         self.evaluatedUpdate = evaluatedUpdate
         self.selectBy = selectBy
@@ -54,6 +57,7 @@ public struct FinalReport: Codable, Sendable {
         self.randomScores = randomScores
         self.updatePhases = updatePhases
         self.computedTokensPerSecond = computedTokensPerSecond
+        self.machine = machine
     }
 
     /// Reads `final.json`. - Throws: `RunDirectoryError.missingFile` / `.unreadableReport` naming the file.
@@ -119,7 +123,7 @@ public struct FinalReport: Codable, Sendable {
         case updates, evaluatedUpdate = "evaluated_update", selectBy = "select_by", parameterChecksum = "parameter_checksum"
         case tokensPerSecond = "tokens_per_second", computedTokensPerSecond = "computed_tokens_per_second", allReduceFraction = "allreduce_fraction", peakMemoryMB = "peak_rss_mb"
         case elapsedSeconds = "elapsed_s", ranks, behaviour, normalisation, flaggedTasks = "flagged_tasks", references
-        case scores = "policy", randomScores = "random", updatePhases = "update_phases"
+        case scores = "policy", randomScores = "random", updatePhases = "update_phases", machine
         case policyTrainMean = "policy_train_mean", policyTestMean = "policy_test_mean"
         case randomTrainMean = "random_train_mean", randomTestMean = "random_test_mean"
     }
@@ -143,6 +147,7 @@ public struct FinalReport: Codable, Sendable {
         scores = try c.decode([TaskScore].self, forKey: .scores)
         randomScores = try c.decode([TaskScore].self, forKey: .randomScores)
         updatePhases = try c.decodeIfPresent(UpdatePhaseTimes.self, forKey: .updatePhases)
+        machine = try c.decodeIfPresent(String.self, forKey: .machine)
     }
 
     /// Writes every field, and the split means for readers that want them without recomputing.
@@ -165,6 +170,7 @@ public struct FinalReport: Codable, Sendable {
         try c.encode(scores, forKey: .scores)
         try c.encode(randomScores, forKey: .randomScores)
         try c.encodeIfPresent(updatePhases, forKey: .updatePhases)
+        try c.encodeIfPresent(machine, forKey: .machine)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: true), forKey: .policyTrainMean)
         try c.encodeNumber(TaskScore.meanNormalised(scores, trained: false), forKey: .policyTestMean)
         try c.encodeNumber(TaskScore.meanNormalised(randomScores, trained: true), forKey: .randomTrainMean)

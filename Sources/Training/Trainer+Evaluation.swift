@@ -60,7 +60,7 @@ extension Trainer {
             allReduceFraction: allReduceSeconds / max(elapsed, 1e-9), peakMemoryMB: MachineInfo.peakResidentMegabytes(),
             elapsedSeconds: elapsed, ranks: rankCount, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
             flaggedTasks: evaluation.flaggedTasks, references: evaluation.taskReferences, scores: scores, randomScores: random, updatePhases: phases,
-            computedTokensPerSecond: Double(computedTokens) / max(elapsed, 1e-9))
+            computedTokensPerSecond: Double(computedTokens) / max(elapsed, 1e-9), machine: MachineInfo.current().summary)
         try AtomicFile.write(Array(report.json.utf8), to: run.finalReport)
         print(report.text)
         fflush(nil)

@@ -104,7 +104,7 @@ import TestSupport
 
         let markdown = try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)
         for expected in ["## Results on held-out tasks", "## The paper's claims", "plots/table1.svg", "plots/curves-lbf.svg", "| lbf |",
-                         "made by lbf: oracle"] {
+                         "made by lbf: oracle", "Finished on (rank 0's CPU and OpenBLAS kernel", "blas: OpenBLAS kernel", "6 run(s)."] {
             #expect(markdown.contains(expected), "report.md lacks \(expected)")
         }
         for plot in ["table1.svg", "curves-lbf.svg"] {
