@@ -85,15 +85,18 @@ public struct LinePlot: Sendable {
         return canvas.document
     }
 
-    /// Ticks spanning `xs`: rounded out to whole steps on a linear axis; on a log2 axis padded by
-    /// a quarter of a doubling (or 5 % of the span) so the end markers clear the frame, and ticked
-    /// at the x values themselves when there are only a few.
+    /// Ticks spanning `xs`: rounded out to whole steps on a linear axis, never finer than 1 when
+    /// every x is a whole number (task counts); on a log2 axis padded by a quarter of a doubling (or
+    /// 5 % of the span) so the end markers clear the frame, and ticked at the x values themselves
+    /// when there are only a few.
     private func xTicks(covering xs: [Double], width: Int) -> AxisTicks {
         switch xScale {
         case .linear:
             let range = PlotValue.range(xs) ?? (0, 1)
-            return AxisTicks.linear(
-                covering: range.lower, range.upper, targetCount: max(3, min(10, (width - 200) / 90)))
+            var count = max(3, min(10, (width - 200) / 90))
+            let whole = xs.allSatisfy { !$0.isFinite || $0 == $0.rounded() }
+            if whole, range.upper - range.lower >= 1 { count = min(count, Int(range.upper - range.lower)) }
+            return AxisTicks.linear(covering: range.lower, range.upper, targetCount: count)
         case .log2:
             let range = PlotValue.range(xs) ?? (1, 2)
             let (low, high) = (Foundation.log2(range.lower), Foundation.log2(range.upper))

@@ -24,6 +24,18 @@ import Testing
         }
     }
 
+    @Test func wholeNumberXIsTickedAtWholeNumbersOnly() throws {
+        let counts: [Double] = [1, 2, 3, 4, 5]
+        let plot = LinePlot(title: "t", xLabel: "training tasks", yLabel: "y",
+                            series: [LineSeries(name: "s", x: counts, y: [0.1, 0.2, 0.25, 0.3, 0.35])])
+        let axis = ReadAxis(try SVGElement.parse(plot.svg()), vertical: false)
+        #expect(axis.ticks.map(\.value) == counts, "task counts 1 … 5, no 1.5")
+        let sparse = LinePlot(title: "t", xLabel: "training tasks", yLabel: "y",
+                              series: [LineSeries(name: "s", x: [1, 2, 4, 7, 10], y: [0.1, 0.2, 0.25, 0.3, 0.35])])
+        let values = ReadAxis(try SVGElement.parse(sparse.svg()), vertical: false).ticks.map(\.value)
+        #expect(!values.isEmpty && values.allSatisfy { $0 == $0.rounded() }, "\(values)")
+    }
+
     @Test func log2AxisTicksPowersOfTwoWhenXIsDense() throws {
         let xs = (0..<50).map { pow(2, Double($0) / 5) }  // 1 … 2^9.8
         let plot = LinePlot(
