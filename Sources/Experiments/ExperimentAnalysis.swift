@@ -24,7 +24,10 @@ public struct ExperimentAnalysis {
             GroupSummary(environment: key.environment.rawValue, algorithm: key.algorithm.rawValue, setting: key.setting, x: key.x,
                          runs: runs.count, test: ExperimentResults.scores(of: runs, trained: false),
                          trainRows: ExperimentResults.scores(of: runs, trained: true).rows,
-                         randomRows: ExperimentResults.scores(of: runs, trained: false, random: true).rows, bootstrap: bootstrap)
+                         randomRows: ExperimentResults.scores(of: runs, trained: false, random: true).rows,
+                         greedyRows: runs.allSatisfy { $0.greedyScores != nil }
+                             ? ExperimentResults.scores(of: runs, trained: false, greedy: true).rows : nil,
+                         bootstrap: bootstrap)
         }
         if spec.name == .table1 && spec.environments.count > 1 {
             summaries += Self.combined(summaries, environments: spec.environments, bootstrap: bootstrap)

@@ -87,6 +87,35 @@ public enum ExperimentReport {
         }.joined(separator: "; ")
     }
 
+    /// The held-out means acting greedily beside the algorithm's own acting, for the groups whose
+    /// every run has them (`experiment evaluate`); nothing when none has.
+    static func greedySection(_ analysis: ExperimentAnalysis) -> [String] {
+        let measured = analysis.summaries.filter { $0.greedyTest != nil && $0.environment != "combined" }
+        let sampling = measured.filter { LossKind(rawValue: $0.algorithm)?.actionSelection == .sample }
+        guard !sampling.isEmpty else { return [] }
+        var lines = ["", "## Diagnostic: acting greedily", "",
+                     "The algorithms' own acting samples π (Oryx, BC-Sable; the paper's protocol) or takes the greedy action of "
+                         + "Q (CQL-Sable). `mtrl-dist experiment evaluate` re-scores the same selected parameters on the held-out tasks "
+                         + "taking π's most likely action instead (`evaluate-\(ExperimentResults.greedyActing).csv` in each run). A large "
+                         + "gap means π carries the behaviour's noise, which sampling plays back. Not the paper's protocol: the verdicts "
+                         + "above use the algorithms' own acting.", "",
+                     "| environment | algorithm | setting | runs | own acting | held-out mean ± s.e. | greedy held-out mean ± s.e. |",
+                     "|---|---|---|---|---|---|---|"]
+        for s in measured {
+            var setting = SettingTitle.of(s.setting)
+            if let x = s.x { setting += String(format: " %g", x) }
+            let kind = LossKind(rawValue: s.algorithm)
+            let algorithm = kind.map(SettingTitle.of) ?? s.algorithm
+            let own = kind?.actionSelection == .sample ? "sample π" : "greedy Q"
+            lines.append("| \(s.environment) | \(algorithm) | \(setting) | \(s.runs) | \(own) | \(cell(s.test)) | \(cell(s.greedyTest!)) |")
+        }
+        let missing = analysis.summaries.filter { $0.greedyTest == nil && $0.environment != "combined" }.count
+        if missing > 0 {
+            lines += ["", "\(missing) setting(s) without greedy scores for every run (run `experiment evaluate` again after the grid finishes)."]
+        }
+        return lines
+    }
+
     static func cell(_ m: MeanWithError) -> String {
         m.mean.isFinite ? String(format: "%.3f ± %.3f", m.mean, m.standardError.isFinite ? m.standardError : 0) : "–"
     }
@@ -164,6 +193,8 @@ public enum ExperimentReport {
         lines += ["", "A claim \"A beats B\" holds when the 95 % interval of P(A > B) (probability of improvement, Agarwal et al. 2021) "
             + "lies above 0.5, does not hold when it lies below, and is inconclusive otherwise. The paper's full tables are not "
             + "available to this project; the paper column gives its stated direction and the numbers its text gives."]
+
+        lines += greedySection(analysis)
 
         lines += ["", "## Plots", ""]
         for figure in figures { lines.append("![\(figure)](plots/\(figure))") }

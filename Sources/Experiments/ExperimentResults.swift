@@ -10,6 +10,9 @@ public struct ExperimentResults {
         public let report: FinalReport
         /// Periodic evaluations: update and each task's normalised and raw mean return.
         public let curve: [EvaluationRow]
+        /// The held-out scores of the same parameters acting greedily (`experiment evaluate`): the
+        /// final scores themselves for an algorithm that acts greedily (CQL), nil where not measured.
+        public let greedyScores: [TaskScore]?
     }
 
     /// One row of a run's `eval.csv`.
@@ -31,10 +34,32 @@ public struct ExperimentResults {
             let run = RunDirectory(path: cell.config.out)
             guard FileManager.default.fileExists(atPath: run.finalReport) else { unfinished.append(cell); continue }
             let report = try FinalReport.read(path: run.finalReport)
-            runs.append(Run(cell: cell, report: report, curve: try Self.readCurve("\(run.path)/eval.csv")))
+            runs.append(Run(cell: cell, report: report, curve: try Self.readCurve("\(run.path)/eval.csv"),
+                            greedyScores: try Self.greedyScores(cell: cell, report: report)))
         }
         self.runs = runs
         self.unfinished = unfinished
+    }
+
+    /// The `evaluate-ACTING.csv` file where `experiment evaluate` writes a run's greedy scores.
+    public static let greedyActing = "greedy-policy"
+
+    /// `cell`'s held-out scores acting greedily: its final scores when its algorithm acts greedily,
+    /// else the row of RUN_DIR/evaluate-greedy-policy.csv at the update `report` evaluated (the
+    /// latest such row), nil when there is none or it lacks a held-out task.
+    public static func greedyScores(cell: ExperimentCell, report: FinalReport) throws -> [TaskScore]? {
+        let heldOut = report.scores.filter { !$0.trained }
+        if cell.algorithm.actionSelection != .sample { return heldOut }
+        let path = "\(cell.config.out)/evaluate-\(greedyActing).csv"
+        guard FileManager.default.fileExists(atPath: path),
+              let row = try readCurve(path).last(where: { $0.update == report.evaluatedUpdate }) else { return nil }
+        var scores: [TaskScore] = []
+        for score in heldOut {
+            guard let normalised = row.normalised[score.taskID], let meanReturn = row.meanReturn[score.taskID] else { return nil }
+            scores.append(TaskScore(taskID: score.taskID, split: score.split, trained: false, episodes: score.episodes,
+                                    meanReturn: meanReturn, normalisedReturn: normalised))
+        }
+        return scores
     }
 
     /// The rows of an `eval.csv` (none when the run had no periodic evaluation).
@@ -61,12 +86,15 @@ public struct ExperimentResults {
 
     /// A group's scores as seeds × tasks (the held-out tasks, or with `trained` the training tasks
     /// the group's runs share), each seed's runs averaged per task (single-task runs: one per
-    /// training task). Tasks without a finite score in every run are left out and listed.
-    public static func scores(of runs: [Run], trained: Bool, random: Bool = false)
+    /// training task). Tasks without a finite score in every run are left out and listed. `random`:
+    /// the random policy's scores; `greedy`: the greedy-acting held-out ones (`greedyScores`).
+    public static func scores(of runs: [Run], trained: Bool, random: Bool = false, greedy: Bool = false)
         -> (tasks: [String], rows: [[Double]], seeds: [Int], leftOut: [String]) {
         let bySeed = Dictionary(grouping: runs, by: { $0.cell.seed })
         let seeds = bySeed.keys.sorted()
-        func scores(_ run: Run) -> [TaskScore] { random ? run.report.randomScores : run.report.scores }
+        func scores(_ run: Run) -> [TaskScore] {
+            random ? run.report.randomScores : greedy ? run.greedyScores ?? [] : run.report.scores
+        }
         var taskSets = runs.map { Set(scores($0).filter { $0.trained == trained }.map(\.taskID)) }
         if trained { taskSets = [taskSets.dropFirst().reduce(taskSets.first ?? [], { $0.intersection($1) })] }
         let candidates = (trained ? taskSets.first ?? [] : Set(taskSets.flatMap { $0 })).sorted()

@@ -20,13 +20,16 @@ public struct GroupSummary: Codable, Sendable {
     public var test: MeanWithError
     public var train: MeanWithError
     public var randomTest: MeanWithError
+    /// Held-out mean ± s.e. over seeds when acting greedily (`experiment evaluate`; a diagnostic),
+    /// nil unless every run of the group has it.
+    public var greedyTest: MeanWithError?
     /// IQM, median, mean and optimality gap of the held-out scores, keyed by `AggregateMetric` raw value.
     public var intervals: [String: ConfidenceInterval]
 
     /// Summarises held-out scores `test` (seeds × tasks) and the per-seed training and random means.
     init(environment: String, algorithm: String, setting: String, x: Double?, runs: Int,
          test: (tasks: [String], rows: [[Double]], seeds: [Int], leftOut: [String]),
-         trainRows: [[Double]], randomRows: [[Double]], bootstrap: StratifiedBootstrap) {
+         trainRows: [[Double]], randomRows: [[Double]], greedyRows: [[Double]]? = nil, bootstrap: StratifiedBootstrap) {
         self.environment = environment
         self.algorithm = algorithm
         self.setting = setting
@@ -40,6 +43,7 @@ public struct GroupSummary: Codable, Sendable {
         self.test = MeanWithError(seedMeans(test.rows))
         train = MeanWithError(seedMeans(trainRows))
         randomTest = MeanWithError(seedMeans(randomRows))
+        greedyTest = greedyRows.map { MeanWithError(seedMeans($0)) }
         intervals = [:]
         if let matrix = try? ScoreMatrix(test.rows) {
             for (metric, interval) in bootstrap.intervals(of: matrix) { intervals[metric.rawValue] = interval }
@@ -51,6 +55,6 @@ public struct GroupSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case environment, algorithm, setting, x, runs, seeds, tasks, leftOutTasks = "left_out_tasks", scores, test, train
-        case randomTest = "random_test", intervals
+        case randomTest = "random_test", greedyTest = "greedy_test", intervals
     }
 }

@@ -32,7 +32,7 @@ enum CommandLineInterface {
         Entry(DatasetVerifyCommand.self), Entry(DatasetSubsampleCommand.self), Entry(DatasetLearnabilityCommand.self), Entry(ModelCommand.self),
         Entry(ModelCheckReferenceCommand.self), Entry(TrainCommand.self), Entry(EvaluateCommand.self), Entry(OnlineCommand.self), Entry(OnlineCurveCommand.self), Entry(ReportCommand.self),
         Entry(ExperimentListCommand.self), Entry(ExperimentRunCommand.self), Entry(ExperimentStatusCommand.self),
-        Entry(ExperimentReportCommand.self),
+        Entry(ExperimentEvaluateCommand.self), Entry(ExperimentReportCommand.self),
     ]
 
     static var overview: String {

@@ -254,6 +254,39 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: "\(other)/claims/lbf/bc/mt/seed0/reused-from.txt"))
     }
 
+    /// `experiment evaluate` (under mpirun) re-scores the sampling algorithm's finished run acting
+    /// greedily, once; CQL acts greedily already. The report shows the greedy held-out mean beside
+    /// the own one: the mean of the row evaluate wrote for Oryx, CQL's own score for CQL.
+    @Test func greedyActingDiagnosticIsMeasuredOnceAndReported() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-greedy")
+        let out = directory.file("table1").path
+        let train = try experiment(["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "1", "--algos", "oryx,cql",
+                                    "--data", try Self.data(), "--out", out])
+        #expect(train.exitStatus == 0, "\(train.combinedOutput)")
+        try #require(try experiment(["report", "table1", "--out", out]).exitStatus == 0)
+        #expect(!(try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)).contains("Diagnostic: acting greedily"))
+
+        let first = try experiment(["evaluate", "table1", "--out", out, "--episodes", "4"], ranks: 2)
+        #expect(first.exitStatus == 0 && first.standardOutput.contains("1 run(s) measured now, 1 before"), "\(first.combinedOutput)")
+        let csv = try String(contentsOfFile: "\(out)/runs/lbf/oryx/mt/seed0/evaluate-greedy-policy.csv", encoding: .utf8)
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        try #require(lines.count == 2, "one row: \(csv)")
+        let normalised = zip(lines[0], lines[1]).filter { $0.0.hasPrefix("norm/") }.compactMap { Double($0.1) }
+        #expect(normalised.count == TaskRegistry.tasks(kind: .lbf, split: .test).count)
+        let again = try experiment(["evaluate", "table1", "--out", out], ranks: 2)
+        #expect(again.standardOutput.contains("0 run(s) measured now, 2 before"), "\(again.combinedOutput)")
+
+        try #require(try experiment(["report", "table1", "--out", out]).exitStatus == 0)
+        #expect((try String(contentsOfFile: "\(out)/report.md", encoding: .utf8)).contains("## Diagnostic: acting greedily"))
+        let groups = try #require(try Self.json("\(out)/results.json")["groups"] as? [[String: Any]])
+        func mean(_ algorithm: String, _ key: String) -> Double? {
+            ((groups.first { $0["algorithm"] as? String == algorithm }?[key]) as? [String: Any])?["mean"] as? Double
+        }
+        let expected = normalised.reduce(0, +) / Double(normalised.count)
+        #expect(abs((mean("oryx", "greedy_test") ?? .nan) - expected) < 1e-9, "\(groups)")
+        #expect(mean("cql", "greedy_test") == mean("cql", "test"))
+    }
+
     /// `--prepare-only grid` records the grid and nothing else (a job array is sized from it);
     /// `--prepare-only data` also collects the datasets; neither trains a run.
     @Test func prepareOnlyRecordsTheGridThenCollectsTheDataAndTrainsNothing() throws {

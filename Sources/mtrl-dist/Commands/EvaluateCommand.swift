@@ -42,48 +42,68 @@ enum EvaluateCommand: Command {
         let episodes = try options.int("episodes", in: 1...1_000_000) ?? 320
         let which = try options.choice("checkpoint", as: SavedParameters.self) ?? .best
         let choice = try options.choice("split", as: TaskChoice.self) ?? .all
-        var evaluation = try RunEvaluation(run: run)
-        BLAS.setThreadCount(evaluation.config.blasThreads)
-        // Another acting than the algorithm's own, or nil.
-        var diagnostic: Acting?
-        if let acting = try options.choice("acting", as: Acting.self) {
-            if acting == .greedyQ && !evaluation.config.loss.kind.usesQHead {
-                throw OptionError.malformedValue(command: spec.name, option: "acting", value: acting.rawValue,
-                                                 expected: "sample or greedy-policy (a \(evaluation.config.loss.kind.rawValue) run has no Q head)")
-            }
-            if acting.selection != evaluation.actionSelection { diagnostic = acting }
-            evaluation.actionSelection = acting.selection
+        let (evaluation, diagnostic) = try prepare(run: run, acting: try options.choice("acting", as: Acting.self))
+        try withWorld { world in
+            guard let report = try evaluate(run: run, evaluation: evaluation, diagnostic: diagnostic, which: which, choice: choice,
+                                            episodes: episodes, withRandom: true, world: world) else { return }
+            if let diagnostic { print("acting: \(diagnostic.rawValue), not the algorithm's own (a diagnostic; final.json used the algorithm's own)") }
+            print(report.scoreTable)
         }
+        return 0
+    }
+
+    /// `run`'s evaluation set to act by `acting` (nil: the algorithm's own), and that acting when it
+    /// is not the algorithm's own (a diagnostic). - Throws: greedy-q for a run without a Q head.
+    static func prepare(run: RunDirectory, acting: Acting?) throws -> (RunEvaluation, diagnostic: Acting?) {
+        var evaluation = try RunEvaluation(run: run)
+        guard let acting else { return (evaluation, nil) }
+        if acting == .greedyQ && !evaluation.config.loss.kind.usesQHead {
+            throw OptionError.malformedValue(command: spec.name, option: "acting", value: acting.rawValue,
+                                             expected: "sample or greedy-policy (a \(evaluation.config.loss.kind.rawValue) run has no Q head)")
+        }
+        let diagnostic = acting.selection != evaluation.actionSelection ? acting : nil
+        evaluation.actionSelection = acting.selection
+        return (evaluation, diagnostic)
+    }
+
+    /// Scores `run`'s saved parameters `which` on the `choice` tasks as `evaluation` acts (from
+    /// `prepare`), with the episodes split across `world`'s ranks, next to the random policy when
+    /// `withRandom` (else its scores are empty). Appends the rows to RUN_DIR/evaluate.csv, or
+    /// evaluate-ACTING.csv for a `diagnostic` acting. Returns rank 0's report, nil on the other
+    /// ranks; holds the run's lock meanwhile.
+    static func evaluate(run: RunDirectory, evaluation: RunEvaluation, diagnostic: Acting?, which: SavedParameters, choice: TaskChoice,
+                         episodes: Int, withRandom: Bool, world: MPICommunicator) throws -> FinalReport? {
+        var evaluation = evaluation
+        BLAS.setThreadCount(evaluation.config.blasThreads)
         let evaluated = switch choice {
         case .train: evaluation.tasks.training
         case .test: evaluation.tasks.heldOut
         case .all: evaluation.allTasks
         }
-        try withWorld { world in
-            // evaluate appends to the run's files: it holds the run like a trainer does.
-            let lock = world.rank == 0 ? try RunLock(directory: run.path, purpose: "evaluate") : nil
-            defer { withExtendedLifetime(lock) {} }
-            let checkpoint = try run.readCheckpoint(which)
+        // evaluate appends to the run's files: it holds the run like a trainer does.
+        let lock = world.rank == 0 ? try RunLock(directory: run.path, purpose: "evaluate") : nil
+        defer { withExtendedLifetime(lock) {} }
+        let checkpoint = try run.readCheckpoint(which)
+        let parameters = try evaluation.parameters(of: checkpoint, file: run.checkpointFile(which))
+        let scores = try evaluation.policyScores(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
+                                                 communicator: world)
+        var random: [TaskScore] = []
+        if withRandom {
             let measured = try evaluation.measureMissingRandomReturns(communicator: world)
             if world.rank == 0 && !measured.isEmpty {
                 print("measured the random policy's return (\(run.referenceReturns) has none) for \(measured.joined(separator: ", "))")
             }
-            let parameters = try evaluation.parameters(of: checkpoint, file: run.checkpointFile(which))
-            let scores = try evaluation.policyScores(parameters: parameters, evaluated: evaluated, episodes: episodes, round: -2,
-                                                     communicator: world)
-            let random = try evaluation.randomScores(evaluated: evaluated, episodes: episodes, communicator: world)
-            guard world.rank == 0 else { return }
-            try MetricsLog(directory: run.url).write(scores, kind: diagnostic.map { "evaluate-\($0.rawValue)" } ?? "evaluate", update: checkpoint.update)
-            let report = FinalReport(
-                updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
-                selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
-                tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
-                elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
-                flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), references: evaluation.taskReferences, scores: scores, randomScores: random)
-            if let diagnostic { print("acting: \(diagnostic.rawValue), not the algorithm's own (a diagnostic; final.json used the algorithm's own)") }
-            print(report.scoreTable)
+            random = try evaluation.randomScores(evaluated: evaluated, episodes: episodes, communicator: world)
         }
-        return 0
+        guard world.rank == 0 else { return nil }
+        try MetricsLog(directory: run.url).write(scores, kind: diagnostic.map { "evaluate-\($0.rawValue)" } ?? "evaluate", update: checkpoint.update)
+        let report = FinalReport(
+            updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
+            selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",
+            tokensPerSecond: .nan, allReduceFraction: .nan, peakMemoryMB: MachineInfo.peakResidentMegabytes(),
+            elapsedSeconds: .nan, ranks: world.size, behaviour: evaluation.behaviour, normalisation: evaluation.normaliser.method,
+            flaggedTasks: evaluation.normaliser.flags(taskIDs: evaluated.map(\.id)), references: evaluation.taskReferences, scores: scores, randomScores: random)
+        return report
     }
 }
 

@@ -245,6 +245,76 @@ enum ExperimentStatusCommand: Command {
     }
 }
 
+/// `mtrl-dist experiment evaluate NAME`: the greedy-acting diagnostic on every finished run.
+enum ExperimentEvaluateCommand: Command {
+    static let spec = CommandSpec(
+        name: "experiment evaluate",
+        summary: "Re-score every finished run's selected parameters on its held-out tasks acting greedily (a diagnostic).",
+        options: [ExperimentOptions.out,
+                  .value("episodes", "N", "Episodes per task (default: each run's final-eval-episodes).")],
+        positionals: "NAME",
+        discussion: "Runs whose algorithm samples π (Oryx, BC-Sable) are played taking π's most likely action "
+            + "(`evaluate --split test --acting greedy-policy`, rows in RUN_DIR/evaluate-greedy-policy.csv); CQL-Sable already "
+            + "acts greedily. `experiment report` then shows both beside each other. Runs already measured, unfinished "
+            + "runs and runs held by another process are skipped, so it can run beside a sweep and again after it. "
+            + "Under mpirun every rank shares each run's episodes.")
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        let name = try ExperimentOptions.name(options, command: spec.name)
+        let directory = ExperimentOptions.directory(options, name: name)
+        let experiment = try ExperimentOptions.recorded(directory, name: name)
+        let episodes = try options.int("episodes", in: 1...1_000_000)
+        let cells = try ExperimentPlan.cells(for: experiment, directory: directory)
+        try withWorld { world in
+            var counts = (measured: 0, already: 0, unfinished: 0, busy: 0)
+            for (index, cell) in cells.enumerated() {
+                let run = RunDirectory(path: cell.config.out)
+                // Rank 0 decides (1 = evaluate), so every rank takes the same runs.
+                var decision: [Int32] = [0]
+                if world.rank == 0 {
+                    if let report = try? FinalReport.read(path: run.finalReport) {
+                        if try ExperimentResults.greedyScores(cell: cell, report: report) != nil {
+                            counts.already += 1
+                        } else if Self.isHeld(run) {
+                            counts.busy += 1
+                        } else {
+                            decision = [1]
+                        }
+                    } else {
+                        counts.unfinished += 1
+                    }
+                }
+                try world.broadcast(&decision, root: 0)
+                guard decision[0] == 1 else { continue }
+                let (evaluation, diagnostic) = try EvaluateCommand.prepare(run: run, acting: .greedyPolicy)
+                let report = try EvaluateCommand.evaluate(
+                    run: run, evaluation: evaluation, diagnostic: diagnostic, which: .best, choice: .test,
+                    episodes: episodes ?? evaluation.config.finalEvalEpisodes, withRandom: false, world: world)
+                if let report {
+                    counts.measured += 1
+                    print(String(format: "[experiment %@] run %d/%d %@: held-out %.3f acting greedily",
+                                 name.rawValue, index + 1, cells.count, cell.id, TaskScore.meanNormalised(report.scores, trained: false)))
+                    fflush(nil)
+                }
+            }
+            if world.rank == 0 {
+                print("[experiment \(name.rawValue)] greedy acting: \(counts.measured) run(s) measured now, \(counts.already) before "
+                    + "(or acting greedily already), \(counts.unfinished) unfinished, \(counts.busy) held by another process; "
+                    + "`mtrl-dist experiment report \(name.rawValue) --out \(directory.path)` shows them")
+            }
+        }
+        return 0
+    }
+}
+
+extension ExperimentEvaluateCommand {
+    /// Whether another process holds `run`'s lock now (a trainer or an `evaluate`).
+    static func isHeld(_ run: RunDirectory) -> Bool {
+        do { _ = try RunLock(directory: run.path, purpose: "experiment evaluate (probe)") } catch { return true }
+        return false
+    }
+}
+
 /// `mtrl-dist experiment report NAME`.
 enum ExperimentReportCommand: Command {
     static let spec = CommandSpec(
