@@ -2,7 +2,8 @@
 # The committed experiment results (README, Experiments → Results): each NAME:ENV pair is an
 # `mtrl-dist experiment run NAME --env ENV --scale cpu` (or --scale) under WORK/NAME-ENV (datasets shared per
 # machine under WORK/data), trained RANKS runs at a time (`--ranks-per-run 1`), then reported and
-# copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots).
+# copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots), with the
+# greedy-acting diagnostic (`experiment evaluate`) measured first.
 # Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
 # A partial grid is reported too (the report says how many runs it used). Runs equal to a finished
 # table1 run of the same environment and data under WORK are copied from it, not trained again.
@@ -55,6 +56,9 @@ for pair in $RUNS; do
         --data "${DATA:-$WORK/data}" --out "$out" "${reuse[@]}" "${extra[@]}" > "$out.log" 2>&1 || status=$?
     "$BIN" experiment status "$name" --out "$out" | tail -2
     if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
+    # The greedy-acting diagnostic for the report (finished Oryx / BC runs not measured yet).
+    "${mpirun[@]}" "$BIN" experiment evaluate "$name" --out "$out" >> "$out.log" 2>&1 \
+        || echo "experiment evaluate failed (see $out.log); the report goes without it"
     "$BIN" experiment report "$name" --out "$out" >/dev/null
     target=results/experiments/$name-$env-$SCALE$suffix
     mkdir -p "$target"
