@@ -26,13 +26,15 @@ public struct ExperimentResults {
     /// Cells without a final evaluation yet.
     public let unfinished: [ExperimentCell]
 
-    /// Reads every cell's run directory. - Throws: the errors of a damaged final.json or eval.csv.
+    /// Reads every cell's run directory. - Throws: the errors of a damaged final.json or eval.csv,
+    /// `ExperimentError.runMismatch` for a finished run made with other settings than its cell's.
     public init(cells: [ExperimentCell]) throws {
         var runs: [Run] = []
         var unfinished: [ExperimentCell] = []
         for cell in cells {
             let run = RunDirectory(path: cell.config.out)
             guard FileManager.default.fileExists(atPath: run.finalReport) else { unfinished.append(cell); continue }
+            try cell.checkSavedRun()
             let report = try FinalReport.read(path: run.finalReport)
             runs.append(Run(cell: cell, report: report, curve: try Self.readCurve("\(run.path)/eval.csv"),
                             greedyScores: try Self.greedyScores(cell: cell, report: report)))

@@ -126,12 +126,14 @@ public enum ExperimentError: Error, CustomStringConvertible {
     case unreadable(String, String)
     /// Datasets that exist but were made with other settings.
     case dataMismatch(String)
+    /// A run directory of the grid holds a run made with other settings than its cell's.
+    case runMismatch(String, [String])
 
     /// Whether the command line asked for something impossible (exit 2) rather than the files being wrong (exit 1).
     public var isUsageError: Bool {
         switch self {
         case .invalid, .mismatch: true
-        case .unreadable, .dataMismatch: false
+        case .unreadable, .dataMismatch, .runMismatch: false
         }
     }
 
@@ -143,6 +145,10 @@ public enum ExperimentError: Error, CustomStringConvertible {
                 + "run it with its own settings (`mtrl-dist experiment status` shows them) or pass another --out."
         case let .unreadable(path, why): "cannot read \(path): \(why)."
         case .dataMismatch(let why): why
+        case let .runMismatch(path, differences):
+            "\(path) holds a run made with other settings than this build gives its cell (\(differences.joined(separator: "; "))): "
+                + "the scale's settings or the build changed since it ran. Report and continue it with the build that made it, "
+                + "or move the experiment directory aside and run the grid again."
         }
     }
 }

@@ -20,6 +20,8 @@ public struct ExperimentStatus {
     public let states: [State]
     /// Per cell, the other experiment's run it was copied from (`--reuse`), or nil.
     public let reusedFrom: [String?]
+    /// Per cell, how the run in its directory differs from the cell's settings (`savedRunConflicts`), or nil.
+    public let otherSettings: [String?]
     /// Seconds per update of the finished runs, per environment and embedding.
     let secondsPerUpdate: [String: Double]
 
@@ -48,6 +50,14 @@ public struct ExperimentStatus {
         reusedFrom = cells.map { cell in
             (try? String(contentsOfFile: directory.reuseFile(cell.id), encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        otherSettings = cells.map { cell in
+            do {
+                let conflicts = try cell.savedRunConflicts()
+                return conflicts.isEmpty ? nil : conflicts.joined(separator: "; ")
+            } catch {
+                return "unreadable config.json: \(error)"
+            }
         }
         secondsPerUpdate = speeds.mapValues { $0.reduce(0, +) / Double($0.count) }
     }
@@ -96,7 +106,14 @@ public struct ExperimentStatus {
             case .failed(let reason): "failed: \(reason) (`experiment run --retry-failed` trains it again)"
             case .left: "left"
             }
-            lines.append(String(format: "%4d  ", index) + cell.id.padding(toLength: max(40, cell.id.count + 2), withPad: " ", startingAt: 0) + what)
+            let mismatch = otherSettings[index].map { " — MADE WITH OTHER SETTINGS (\($0))" } ?? ""
+            lines.append(String(format: "%4d  ", index) + cell.id.padding(toLength: max(40, cell.id.count + 2), withPad: " ", startingAt: 0)
+                + what + mismatch)
+        }
+        let mismatched = otherSettings.compactMap { $0 }.count
+        if mismatched > 0 {
+            lines.append("\(mismatched) run(s) were made with other settings than this build gives their cells (the scale or the build "
+                + "changed): `experiment run` and `report` refuse the grid; use the build that made them, or move the directory aside.")
         }
         let running = states.filter { if case .running = $0 { true } else { false } }.count
         let interrupted = states.filter { if case .interrupted = $0 { true } else { false } }.count

@@ -287,6 +287,32 @@ import TestSupport
         #expect(mean("cql", "greedy_test") == mean("cql", "test"))
     }
 
+    /// A grid records only its scale's name: a run made with other settings than the current build
+    /// gives its cell (as after a change of the scale) is named by `status` and refused by `run` and
+    /// `report`, never counted as the cell's result; nothing in the run is touched.
+    @Test func aRunMadeWithOtherSettingsThanItsCellIsRefusedNotCounted() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-exp-settings")
+        let out = directory.file("table1").path
+        let arguments = ["run", "table1", "--env", "lbf", "--scale", "smoke", "--seeds", "1", "--algos", "bc", "--data", try Self.data(), "--out", out]
+        try #require(try experiment(arguments).exitStatus == 0)
+        let run = "\(out)/runs/lbf/bc/mt/seed0"
+        let config = "\(run)/config.json"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try #require(text.contains("\"steps\": \"20\""))
+        try text.replacingOccurrences(of: "\"steps\": \"20\"", with: "\"steps\": \"10\"").write(toFile: config, atomically: true, encoding: .utf8)
+        let final = FileManager.default.contents(atPath: "\(run)/final.json")
+
+        let status = try experiment(["status", "table1", "--out", out])
+        #expect(status.standardOutput.contains("MADE WITH OTHER SETTINGS (steps 10 → 20)"), "\(status.combinedOutput)")
+        let again = try experiment(arguments)
+        #expect(again.exitStatus == 1 && again.standardError.contains("\(run) holds a run made with other settings")
+                    && again.standardError.contains("steps 10 → 20"), "\(again.combinedOutput)")
+        let report = try experiment(["report", "table1", "--out", out])
+        #expect(report.exitStatus == 1 && report.standardError.contains("steps 10 → 20"), "\(report.combinedOutput)")
+        #expect(FileManager.default.contents(atPath: "\(run)/final.json") == final)
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/report.md"))
+    }
+
     /// `--prepare-only grid` records the grid and nothing else (a job array is sized from it);
     /// `--prepare-only data` also collects the datasets; neither trains a run.
     @Test func prepareOnlyRecordsTheGridThenCollectsTheDataAndTrainsNothing() throws {

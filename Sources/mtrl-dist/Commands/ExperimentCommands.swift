@@ -131,6 +131,8 @@ enum ExperimentRunCommand: Command {
         if let recorded = try directory.readSpec(), !experiment.differences(from: recorded).isEmpty {
             throw ExperimentError.mismatch(directory.path, experiment.differences(from: recorded))
         }
+        // ... and that the runs already there were made with the settings this build gives their cells.
+        for cell in runner.cells { try cell.checkSavedRun() }
         let exitCode = try withWorld { world -> Int32 in
             let groupSize = ranksPerRun ?? world.size
             guard world.size % groupSize == 0 else {
