@@ -96,7 +96,7 @@ public enum ExperimentReport {
         var lines = ["", "## Diagnostic: acting greedily", "",
                      "The algorithms' own acting samples π (Oryx, BC-Sable; the paper's protocol) or takes the greedy action of "
                          + "Q (CQL-Sable). `mtrl-dist experiment evaluate` re-scores the same selected parameters on the held-out tasks "
-                         + "taking π's most likely action instead (`evaluate-\(ExperimentResults.greedyActing).csv` in each run). A large "
+                         + "taking π's most likely action instead (`\(ExperimentResults.greedyFile)` in each run). A large "
                          + "gap means π carries the behaviour's noise, which sampling plays back. Not the paper's protocol: the verdicts "
                          + "above use the algorithms' own acting.", "",
                      "| environment | algorithm | setting | runs | own acting | held-out mean ± s.e. | greedy held-out mean ± s.e. |",

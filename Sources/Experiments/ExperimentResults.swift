@@ -43,16 +43,17 @@ public struct ExperimentResults {
         self.unfinished = unfinished
     }
 
-    /// The `evaluate-ACTING.csv` file where `experiment evaluate` writes a run's greedy scores.
-    public static let greedyActing = "greedy-policy"
+    /// The file in a run directory where `experiment evaluate` writes its greedy held-out scores
+    /// (`evaluate --split test --acting greedy-policy`).
+    public static let greedyFile = "evaluate-test-greedy-policy.csv"
 
     /// `cell`'s held-out scores acting greedily: its final scores when its algorithm acts greedily,
-    /// else the row of RUN_DIR/evaluate-greedy-policy.csv at the update `report` evaluated (the
+    /// else the row of RUN_DIR/`greedyFile` at the update `report` evaluated (the
     /// latest such row), nil when there is none or it lacks a held-out task.
     public static func greedyScores(cell: ExperimentCell, report: FinalReport) throws -> [TaskScore]? {
         let heldOut = report.scores.filter { !$0.trained }
         if cell.algorithm.actionSelection != .sample { return heldOut }
-        let path = "\(cell.config.out)/evaluate-\(greedyActing).csv"
+        let path = "\(cell.config.out)/\(greedyFile)"
         guard FileManager.default.fileExists(atPath: path),
               let row = try readCurve(path).last(where: { $0.update == report.evaluatedUpdate }) else { return nil }
         var scores: [TaskScore] = []

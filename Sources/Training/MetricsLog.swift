@@ -28,9 +28,10 @@ public final class MetricsLog {
     /// Appends one record. `fields` keep their order; values are numbers or strings.
     public func write(kind: String, fields: [(String, MetricValue)]) throws {
         let json = "{\"kind\":\"\(kind)\"," + fields.map { "\"\($0.0)\":\($0.1.json)" }.joined(separator: ",") + "}\n"
+        let csv = Self.csvName(kind: kind), header = fields.map(\.0).joined(separator: ",") + "\n"
+        try checkHeader(of: csv, is: header)
         try append(json, to: "metrics.jsonl", header: nil)
-        try append(fields.map(\.1.csv).joined(separator: ",") + "\n", to: Self.csvName(kind: kind),
-                   header: fields.map(\.0).joined(separator: ",") + "\n")
+        try append(fields.map(\.1.csv).joined(separator: ",") + "\n", to: csv, header: header)
     }
 
     /// Appends one evaluation: the update, `extra` fields, then each task's normalised and mean return.
@@ -60,6 +61,26 @@ public final class MetricsLog {
             done += n
         }
         guard fsync(fd) == 0 || errno == EINVAL else { throw BinaryFormatError.io(path: path, operation: "fsync", errno: errno) }
+    }
+
+    /// Headers already found equal to the rows appended, by file name.
+    private var checkedHeaders: [String: String] = [:]
+
+    /// Throws `RunDirectoryError.otherColumns` when the CSV `name` exists with a first line other
+    /// than `header` (rows of another task set would make it unreadable); before anything is written.
+    private func checkHeader(of name: String, is header: String) throws {
+        if checkedHeaders[name] == header { return }
+        let path = directory.appendingPathComponent(name).path
+        if let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            let start = try handle.read(upToCount: header.utf8.count) ?? Data()
+            if !start.isEmpty && start != Data(header.utf8) {
+                let rest = try handle.read(upToCount: 4096) ?? Data()
+                let line = String(decoding: start + rest, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+                throw RunDirectoryError.otherColumns(path, line, String(header.dropLast()))
+            }
+        }
+        checkedHeaders[name] = header
     }
 
     private func descriptor(for path: String, name: String) throws -> Int32 {

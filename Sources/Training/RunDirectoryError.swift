@@ -13,6 +13,8 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
     case unusableCheckpoint(String, String, previous: String?)
     /// A directory that holds something other than a run of the command that was asked for.
     case foreign(String, String)
+    /// A metrics CSV whose header names other columns than the row to append (file, its header, the row's).
+    case otherColumns(String, String, String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,9 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
             } ?? "No older checkpoint is kept in this run; start a new run.")
         case let .foreign(p, why):
             "\(p) is not a run directory of this command (\(why)); choose a new or empty directory for --out."
+        case let .otherColumns(p, existing, row):
+            "\(p) has other columns (\(existing)) than the row to append (\(row)); nothing was written to it. Move the file "
+                + "aside to start a new one."
         case let .configMismatch(p, key, values):
             "cannot resume \(p): setting '\(key)' differs from the saved run's config.json"
                 + (values.map { " (saved \($0.saved), given \($0.given))" } ?? "") + "; resume with the same settings."

@@ -268,7 +268,7 @@ import TestSupport
 
         let first = try experiment(["evaluate", "table1", "--out", out, "--episodes", "4"], ranks: 2)
         #expect(first.exitStatus == 0 && first.standardOutput.contains("1 run(s) measured now, 1 before"), "\(first.combinedOutput)")
-        let csv = try String(contentsOfFile: "\(out)/runs/lbf/oryx/mt/seed0/evaluate-greedy-policy.csv", encoding: .utf8)
+        let csv = try String(contentsOfFile: "\(out)/runs/lbf/oryx/mt/seed0/evaluate-test-greedy-policy.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
         try #require(lines.count == 2, "one row: \(csv)")
         let normalised = zip(lines[0], lines[1]).filter { $0.0.hasPrefix("norm/") }.compactMap { Double($0.1) }

@@ -214,6 +214,24 @@ import Training
         }
     }
 
+    @Test("a row with other columns than a metrics CSV's header is refused before anything is written")
+    func rowsOfAnotherTaskSetDoNotCorruptACSV() throws {
+        let dir = try TemporaryDirectory(prefix: "mtrl-columns")
+        let scores = { (task: String) in [TaskScore(taskID: task, split: .test, trained: false, episodes: 2, meanReturn: 1, normalisedReturn: 0.5)] }
+        try MetricsLog(directory: dir.url).write(scores("a"), kind: "evaluate", update: 1)
+        try MetricsLog(directory: dir.url).write(scores("a"), kind: "evaluate", update: 2)
+        let csv = try Data(contentsOf: dir.file("evaluate.csv")), jsonl = try Data(contentsOf: dir.file("metrics.jsonl"))
+        #expect(String(decoding: csv, as: UTF8.self).split(separator: "\n").count == 3)
+        #expect(throws: RunDirectoryError.self) { try MetricsLog(directory: dir.url).write(scores("b"), kind: "evaluate", update: 3) }
+        let log = MetricsLog(directory: dir.url)
+        try log.write(scores("a"), kind: "evaluate", update: 4)
+        #expect(throws: RunDirectoryError.self) { try log.write(scores("b"), kind: "evaluate", update: 5) }
+        let after = String(decoding: try Data(contentsOf: dir.file("evaluate.csv")), as: UTF8.self)
+        #expect(after == String(decoding: csv, as: UTF8.self) + "4.0,0.5,1.0\n", "\(after)")
+        #expect(try Data(contentsOf: dir.file("metrics.jsonl")).count > jsonl.count)
+        #expect(!String(decoding: try Data(contentsOf: dir.file("metrics.jsonl")), as: UTF8.self).contains("norm/b"))
+    }
+
     @Test("config files with booleans or repeated keys, and bad flag values, are usage errors (exit 2)")
     func badSettingsAreUsageErrors() throws {
         let dir = try TemporaryDirectory(prefix: "mtrl-config")

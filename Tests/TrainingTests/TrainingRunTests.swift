@@ -185,7 +185,16 @@ import Training
             timeoutSeconds: 120)
         #expect(greedy.exitStatus == 0 && greedy.standardOutput.contains("acting: greedy-policy, not the algorithm's own"),
                 "\(greedy.combinedOutput)")
-        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluate-greedy-policy.csv").path))
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluate-train-greedy-policy.csv").path))
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("evaluate-train.csv").path))
+        // Another split goes to its own file: every file keeps one task set and stays readable.
+        let all = try ProcessRunner.run(binary, arguments: ["evaluate", "--run", run.path, "--episodes", "2", "--checkpoint", "latest"],
+                                        timeoutSeconds: 120)
+        #expect(all.exitStatus == 0, "\(all.combinedOutput)")
+        for file in ["evaluate.csv", "evaluate-train.csv", "evaluate-train-greedy-policy.csv"] {
+            let table = try #require(try MetricsTable.read(path: run.appendingPathComponent(file).path), "\(file)")
+            #expect(!table.rows.isEmpty, "\(file)")
+        }
         let own = try ProcessRunner.run(binary, arguments: [
             "evaluate", "--run", run.path, "--episodes", "2", "--checkpoint", "latest", "--split", "train", "--acting", "sample"],
             timeoutSeconds: 120)

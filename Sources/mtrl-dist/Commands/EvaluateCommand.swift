@@ -31,9 +31,10 @@ enum EvaluateCommand: Command {
             .value("split", "S", "train (the run's training tasks), test (held-out tasks), or all.", default: "all"),
             .value("acting", "A", "How the policy acts: sample (from π), greedy-policy (argmax of π) or greedy-q (argmax of the "
                 + "expected Q; runs with a Q head). Default: the algorithm's own, as training evaluated it (Oryx and BC sample, "
-                + "CQL greedy-q); another is a diagnostic, written to evaluate-A.csv."),
+                + "CQL greedy-q); another is a diagnostic."),
         ],
-        discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv. "
+        discussion: "Prints normalised returns per task next to the random policy's, and appends them to RUN_DIR/evaluate.csv "
+            + "(evaluate-SPLIT.csv for --split train or test, evaluate[-SPLIT]-ACTING.csv for another --acting than the algorithm's own). "
             + "The run's --normalise method and RUN_DIR/reference-returns.tsv define them; the table's header names the "
             + "method and any task whose reference does not beat random (its score NaN).")
 
@@ -66,10 +67,17 @@ enum EvaluateCommand: Command {
         return (evaluation, diagnostic)
     }
 
+    /// The record kind, and so the CSV, of an evaluation: evaluate[-SPLIT][-ACTING].csv, the split
+    /// when not all tasks and the acting when not the algorithm's own, so that every file holds rows
+    /// of one task set.
+    static func csvKind(choice: TaskChoice, diagnostic: Acting?) -> String {
+        "evaluate" + (choice == .all ? "" : "-\(choice.rawValue)") + (diagnostic.map { "-\($0.rawValue)" } ?? "")
+    }
+
     /// Scores `run`'s saved parameters `which` on the `choice` tasks as `evaluation` acts (from
     /// `prepare`), with the episodes split across `world`'s ranks, next to the random policy when
-    /// `withRandom` (else its scores are empty). Appends the rows to RUN_DIR/evaluate.csv, or
-    /// evaluate-ACTING.csv for a `diagnostic` acting. Returns rank 0's report, nil on the other
+    /// `withRandom` (else its scores are empty). Appends the rows to RUN_DIR's `csvKind` file.
+    /// Returns rank 0's report, nil on the other
     /// ranks; holds the run's lock meanwhile.
     static func evaluate(run: RunDirectory, evaluation: RunEvaluation, diagnostic: Acting?, which: SavedParameters, choice: TaskChoice,
                          episodes: Int, withRandom: Bool, world: MPICommunicator) throws -> FinalReport? {
@@ -96,7 +104,7 @@ enum EvaluateCommand: Command {
             random = try evaluation.randomScores(evaluated: evaluated, episodes: episodes, communicator: world)
         }
         guard world.rank == 0 else { return nil }
-        try MetricsLog(directory: run.url).write(scores, kind: diagnostic.map { "evaluate-\($0.rawValue)" } ?? "evaluate", update: checkpoint.update)
+        try MetricsLog(directory: run.url).write(scores, kind: csvKind(choice: choice, diagnostic: diagnostic), update: checkpoint.update)
         let report = FinalReport(
             updates: checkpoint.update, evaluatedUpdate: checkpoint.update,
             selectBy: which == .best ? evaluation.config.selectBy.rawValue : "latest", parameterChecksum: "",

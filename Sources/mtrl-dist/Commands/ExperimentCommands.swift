@@ -256,7 +256,7 @@ enum ExperimentEvaluateCommand: Command {
                   .value("episodes", "N", "Episodes per task (default: each run's final-eval-episodes).")],
         positionals: "NAME",
         discussion: "Runs whose algorithm samples π (Oryx, BC-Sable) are played taking π's most likely action "
-            + "(`evaluate --split test --acting greedy-policy`, rows in RUN_DIR/evaluate-greedy-policy.csv); CQL-Sable already "
+            + "(`evaluate --split test --acting greedy-policy`, rows in RUN_DIR/evaluate-test-greedy-policy.csv); CQL-Sable already "
             + "acts greedily. `experiment report` then shows both beside each other. Runs already measured, unfinished "
             + "runs and runs held by another process are skipped, so it can run beside a sweep and again after it. "
             + "Under mpirun every rank shares each run's episodes.")
