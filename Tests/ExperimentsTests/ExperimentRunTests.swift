@@ -288,8 +288,8 @@ import TestSupport
     }
 
     /// A grid records only its scale's name: a run made with other settings than the current build
-    /// gives its cell (as after a change of the scale) is named by `status` and refused by `run` and
-    /// `report`, never counted as the cell's result; nothing in the run is touched.
+    /// gives its cell (as after a change of the scale) is named by `status` and refused by `run`,
+    /// `report` and `evaluate`, never counted as the cell's result; nothing in the run is touched.
     @Test func aRunMadeWithOtherSettingsThanItsCellIsRefusedNotCounted() throws {
         let directory = try TemporaryDirectory(prefix: "mtrl-exp-settings")
         let out = directory.file("table1").path
@@ -309,6 +309,8 @@ import TestSupport
                     && again.standardError.contains("steps 10 → 20"), "\(again.combinedOutput)")
         let report = try experiment(["report", "table1", "--out", out])
         #expect(report.exitStatus == 1 && report.standardError.contains("steps 10 → 20"), "\(report.combinedOutput)")
+        let evaluate = try experiment(["evaluate", "table1", "--out", out])
+        #expect(evaluate.exitStatus == 1 && evaluate.standardError.contains("steps 10 → 20"), "\(evaluate.combinedOutput)")
         #expect(FileManager.default.contents(atPath: "\(run)/final.json") == final)
         #expect(!FileManager.default.fileExists(atPath: "\(out)/report.md"))
     }

@@ -267,6 +267,7 @@ enum ExperimentEvaluateCommand: Command {
         let experiment = try ExperimentOptions.recorded(directory, name: name)
         let episodes = try options.int("episodes", in: 1...1_000_000)
         let cells = try ExperimentPlan.cells(for: experiment, directory: directory)
+        for cell in cells { try cell.checkSavedRun() }  // as `run` and `report`: never a run of other settings
         try withWorld { world in
             var counts = (measured: 0, already: 0, unfinished: 0, busy: 0)
             for (index, cell) in cells.enumerated() {
