@@ -91,8 +91,7 @@ public enum ExperimentReport {
     /// every run has them (`experiment evaluate`); nothing when none has.
     static func greedySection(_ analysis: ExperimentAnalysis) -> [String] {
         let measured = analysis.summaries.filter { $0.greedyTest != nil && $0.environment != "combined" }
-        let sampling = measured.filter { LossKind(rawValue: $0.algorithm)?.actionSelection == .sample }
-        guard !sampling.isEmpty else { return [] }
+        guard measured.contains(where: { LossKind(rawValue: $0.algorithm)?.actionSelection == .sample }) else { return [] }
         var lines = ["", "## Diagnostic: acting greedily", "",
                      "The algorithms' own acting samples π (Oryx, BC-Sable; the paper's protocol) or takes the greedy action of "
                          + "Q (CQL-Sable). `mtrl-dist experiment evaluate` re-scores the same selected parameters on the held-out tasks "
@@ -102,11 +101,8 @@ public enum ExperimentReport {
                      "| environment | algorithm | setting | runs | own acting | held-out mean ± s.e. | greedy held-out mean ± s.e. |",
                      "|---|---|---|---|---|---|---|"]
         for s in measured {
-            var setting = SettingTitle.of(s.setting)
-            if let x = s.x { setting += String(format: " %g", x) }
-            let kind = LossKind(rawValue: s.algorithm)
-            let algorithm = kind.map(SettingTitle.of) ?? s.algorithm
-            let own = kind?.actionSelection == .sample ? "sample π" : "greedy Q"
+            let (algorithm, setting) = titles(s)
+            let own = LossKind(rawValue: s.algorithm)?.actionSelection == .sample ? "sample π" : "greedy Q"
             lines.append("| \(s.environment) | \(algorithm) | \(setting) | \(s.runs) | \(own) | \(cell(s.test)) | \(cell(s.greedyTest!)) |")
         }
         let missing = analysis.summaries.filter { $0.greedyTest == nil && $0.environment != "combined" }.count
@@ -114,6 +110,13 @@ public enum ExperimentReport {
             lines += ["", "\(missing) setting(s) without greedy scores for every run (run `experiment evaluate` again after the grid finishes)."]
         }
         return lines
+    }
+
+    /// A group's algorithm and setting as the tables name them ("Oryx", "training tasks 4").
+    static func titles(_ s: GroupSummary) -> (algorithm: String, setting: String) {
+        var setting = SettingTitle.of(s.setting)
+        if let x = s.x { setting += String(format: " %g", x) }
+        return (LossKind(rawValue: s.algorithm).map(SettingTitle.of) ?? s.algorithm, setting)
     }
 
     static func cell(_ m: MeanWithError) -> String {
@@ -173,9 +176,7 @@ public enum ExperimentReport {
                   "| environment | algorithm | setting | runs | held-out mean ± s.e. | IQM | median | mean | optimality gap | training mean ± s.e. | random held-out |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
         for s in analysis.summaries {
-            var setting = SettingTitle.of(s.setting)
-            if let x = s.x { setting += String(format: " %g", x) }
-            let algorithm = LossKind(rawValue: s.algorithm).map(SettingTitle.of) ?? s.algorithm
+            let (algorithm, setting) = titles(s)
             lines.append("| \(s.environment) | \(algorithm) | \(setting) | \(s.runs) | \(cell(s.test)) | \(cell(s.intervals["iqm"])) | "
                 + "\(cell(s.intervals["median"])) | \(cell(s.intervals["mean"])) | \(cell(s.intervals["optimality_gap"])) | "
                 + "\(cell(s.train)) | \(cell(s.randomTest)) |")

@@ -40,7 +40,7 @@ public struct ExperimentStatus {
             let update = Self.lastLoggedUpdate(run)
             let claim = directory.claimDirectory(cell.id)
             if FileManager.default.fileExists(atPath: claim) {
-                do { _ = try RunLock(directory: claim, purpose: "experiment status") } catch { return .running(update: update) }
+                if RunLock.isHeld(directory: claim, purpose: "experiment status") { return .running(update: update) }
             }
             if let reason = try? String(contentsOfFile: directory.failureFile(cell.id), encoding: .utf8) {
                 return .failed(reason.split(separator: "\n").first.map(String.init) ?? "")
@@ -113,7 +113,7 @@ public struct ExperimentStatus {
         let mismatched = otherSettings.compactMap { $0 }.count
         if mismatched > 0 {
             lines.append("\(mismatched) run(s) were made with other settings than this build gives their cells (the scale or the build "
-                + "changed): `experiment run` and `report` refuse the grid; use the build that made them, or move the directory aside.")
+                + "changed): `experiment run`, `evaluate` and `report` refuse the grid; use the build that made them, or move the directory aside.")
         }
         let running = states.filter { if case .running = $0 { true } else { false } }.count
         let interrupted = states.filter { if case .interrupted = $0 { true } else { false } }.count

@@ -35,13 +35,16 @@ public struct ReusableRuns: Sendable {
     /// No sources: nothing is reused.
     public init() { finished = [:] }
 
-    /// The settings that decide a run's result: all but its directory and the compute threads
-    /// (`--blas-threads` of a sweep), as the grid writes them (support still `auto`).
-    static func key(_ config: TrainConfig) -> String {
+    /// The settings that decide a run's result, as the grid writes them (support still `auto`).
+    static func key(_ config: TrainConfig) -> String { resultSettings(config).resolvedText }
+
+    /// `config` without what does not decide a run's result: its directory and the compute threads
+    /// (`--blas-threads` of a sweep).
+    static func resultSettings(_ config: TrainConfig) -> TrainConfig {
         var config = config
         config.out = ""
         config.blasThreads = 1
-        return config.resolvedText
+        return config
     }
 
     /// The finished run that can stand in for `cell`, if any.

@@ -12,10 +12,10 @@ extension ExperimentCell {
     public func savedRunConflicts() throws -> [String] {
         let file = RunDirectory(path: config.out).configFile
         guard FileManager.default.fileExists(atPath: file) else { return [] }
-        let saved = try TrainConfig.saved(file: file)
+        let saved = ReusableRuns.resultSettings(try TrainConfig.saved(file: file)), cell = ReusableRuns.resultSettings(config)
         return TrainConfig.settings.compactMap { setting in
-            let grid = setting.value(in: config), recorded = setting.value(in: saved)
-            if ["out", "blas-threads"].contains(setting.key) || grid == recorded { return nil }
+            let grid = setting.value(in: cell), recorded = setting.value(in: saved)
+            if grid == recorded { return nil }
             if ["vmin", "vmax"].contains(setting.key) && grid == "auto" { return nil }
             return "\(setting.key) \(recorded) → \(grid)"
         }

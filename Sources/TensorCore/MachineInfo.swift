@@ -67,7 +67,7 @@ public struct MachineInfo: Sendable {
                 + "matrix products may run ~2x slower. Unset OPENBLAS_CORETYPE if your OpenBLAS build is known to work here."
         }
         let better: String
-        if hasAVX512 && !Self.avx512Kernels.contains(kernel) && !Self.avx2Kernels.contains(kernel) {
+        if hasAVX512 && !Self.avx2Kernels.contains(kernel) {
             better = "SkylakeX"
         } else if hasAVX2 && !Self.avx2Kernels.contains(kernel) {
             better = "Haswell"

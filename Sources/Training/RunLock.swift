@@ -35,4 +35,11 @@ public final class RunLock {
     }
 
     deinit { close(descriptor) }
+
+    /// Whether another process holds the lock on `directory` now: a probe that takes the lock and
+    /// drops it at once when it is free (true also when it cannot be taken at all).
+    public static func isHeld(directory: String, purpose: String) -> Bool {
+        do { _ = try RunLock(directory: directory, purpose: purpose) } catch { return true }
+        return false
+    }
 }

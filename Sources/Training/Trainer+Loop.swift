@@ -36,8 +36,9 @@ extension Trainer {
         say("mtrl-dist train: \(config.loss.kind.rawValue) on \(tasks.training.count) \(config.env.rawValue) task(s), "
             + "\(rankCount) rank(s)\(rankCount != communicator.size ? " simulated in one process" : ""), "
             + "\(parameterCount) parameters, D_o \(tasks.inputSize) (N_max \(tasks.agentSlots))")
-        say(MachineInfo.current().summary)
-        if let hint = MachineInfo.current().kernelHint { say(hint) }
+        let machine = MachineInfo.current()
+        say(machine.summary)
+        if let hint = machine.kernelHint { say(hint) }
         say(config.resolvedText.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n"))
         say(evaluation.normalisationSummary)
         if startUpdate == 0 && config.evalEvery > 0 && dumpGradientPath == nil { try evaluateAndSelect(update: 0) }

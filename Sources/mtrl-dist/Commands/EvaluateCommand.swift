@@ -77,8 +77,7 @@ enum EvaluateCommand: Command {
     /// Scores `run`'s saved parameters `which` on the `choice` tasks as `evaluation` acts (from
     /// `prepare`), with the episodes split across `world`'s ranks, next to the random policy when
     /// `withRandom` (else its scores are empty). Appends the rows to RUN_DIR's `csvKind` file.
-    /// Returns rank 0's report, nil on the other
-    /// ranks; holds the run's lock meanwhile.
+    /// Returns rank 0's report, nil on the other ranks; holds the run's lock meanwhile.
     static func evaluate(run: RunDirectory, evaluation: RunEvaluation, diagnostic: Acting?, which: SavedParameters, choice: TaskChoice,
                          episodes: Int, withRandom: Bool, world: MPICommunicator) throws -> FinalReport? {
         var evaluation = evaluation

@@ -278,7 +278,7 @@ enum ExperimentEvaluateCommand: Command {
                     if let report = try? FinalReport.read(path: run.finalReport) {
                         if try ExperimentResults.greedyScores(cell: cell, report: report) != nil {
                             counts.already += 1
-                        } else if Self.isHeld(run) {
+                        } else if RunLock.isHeld(directory: run.path, purpose: "experiment evaluate (probe)") {
                             counts.busy += 1
                         } else {
                             decision = [1]
@@ -307,14 +307,6 @@ enum ExperimentEvaluateCommand: Command {
             }
         }
         return 0
-    }
-}
-
-extension ExperimentEvaluateCommand {
-    /// Whether another process holds `run`'s lock now (a trainer or an `evaluate`).
-    static func isHeld(_ run: RunDirectory) -> Bool {
-        do { _ = try RunLock(directory: run.path, purpose: "experiment evaluate (probe)") } catch { return true }
-        return false
     }
 }
 
