@@ -109,6 +109,35 @@ import Training
         #expect(results.contains("\"data\" : \"data\"") && !results.contains(directory.url.path), "\(results.prefix(600))")
     }
 
+    /// The report's per-task table gives each held-out task's mean over seeds, per setting.
+    @Test func theReportListsEachHeldOutTask() throws {
+        let directory = try TemporaryDirectory(prefix: "mtrl-analysis")
+        let spec = ExperimentSpec(name: .table1, scale: .smoke, environments: [.lbf], seeds: 2, algorithms: [.oryx, .bc], taskCounts: nil,
+                                  data: directory.file("data").path, overrides: [:])
+        let experiment = ExperimentDirectory(path: directory.url.path)
+        try experiment.adopt(spec)
+        for cell in try ExperimentPlan.cells(for: spec, directory: experiment) {
+            // Task i, seed s: 0.1·i + 0.02·s (+ 0.5 for Oryx); the mean over seeds 0 and 1 is 0.1·i + 0.01.
+            try finish(cell) { i in 0.1 * Double(i) + 0.02 * Double(cell.seed) + (cell.algorithm == .oryx ? 0.5 : 0) }
+        }
+        try ExperimentReport.write(spec: spec, directory: experiment)
+        let markdown = try String(contentsOfFile: experiment.reportFile, encoding: .utf8)
+        let section = try #require(markdown.components(separatedBy: "## Held-out tasks one by one").dropFirst().first)
+        let rows: [String] = section.split(separator: "\n").map(String.init).filter { $0.hasPrefix("|") }
+        let columns = heldOut.map(\.id).sorted()
+        let header = "| algorithm | setting | " + columns.joined(separator: " | ") + " |"
+        #expect(rows.first == header)
+        func row(_ algorithm: String, offset: Double) -> String? {
+            let means = columns.map { id in
+                String(format: "%.3f", offset + 0.1 * Double(heldOut.firstIndex { $0.id == id }!) + 0.01)
+            }
+            let suffix = "| " + means.joined(separator: " | ") + " |"
+            return rows.first { $0.hasPrefix("| \(algorithm) |") && $0.hasSuffix(suffix) }
+        }
+        #expect(row("Oryx", offset: 0.5) != nil, "\(rows)")
+        #expect(row("BC-Sable", offset: 0) != nil, "\(rows)")
+    }
+
     @Test func pathsRelativeToTheExperimentDirectory() {
         let experiment = ExperimentDirectory(path: "/scratch/exp/table1")
         #expect(experiment.relative("/scratch/exp/table1/data") == "data")
