@@ -5,8 +5,9 @@
 # copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots), with the
 # greedy-acting diagnostic (`experiment evaluate`) measured first.
 # Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
-# A partial grid is reported too (the report says how many runs it used). Runs equal to a finished
-# table1 run of the same environment and data under WORK are copied from it, not trained again.
+# Only a finished grid is copied to results/; a stopped or unfinished one gets its partial report
+# in WORK and the script stops. Runs equal to a finished table1 run of the same environment and
+# data under WORK are copied from it, not trained again.
 # Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
 #        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."] [--data DIR --label LABEL]
 #        [--options "--training-tasks 3 --algos oryx" --label LABEL]
@@ -54,8 +55,17 @@ for pair in $RUNS; do
     status=0
     "${mpirun[@]}" "$BIN" experiment run "$name" --env "$env" --scale "$SCALE" --seeds "$SEEDS" --ranks-per-run 1 \
         --data "${DATA:-$WORK/data}" --out "$out" "${reuse[@]}" "${extra[@]}" > "$out.log" 2>&1 || status=$?
-    "$BIN" experiment status "$name" --out "$out" | tail -2
+    # "D done, R running, I interrupted, L left[, F failed] of N runs"
+    summary=$("$BIN" experiment status "$name" --out "$out" | grep -E '^[0-9]+ done, ' || true)
+    echo "$summary"
     if [[ $status == 75 ]]; then echo "stopped by a signal after a checkpoint: run this script again to continue"; exit 75; fi
+    total=${summary##* of }; total=${total%% runs}
+    if [[ $status != 0 || -z $summary || ${summary%% done*} != "$total" ]]; then
+        "$BIN" experiment report "$name" --out "$out" >/dev/null 2>&1 || true
+        echo "the grid has not finished (experiment run exit $status; see $out.log): partial report in $out/report.md," \
+            "results/ left as it was; run this script again to continue" >&2
+        exit "$((status == 0 ? 1 : status))"
+    fi
     # The greedy-acting diagnostic for the report (finished Oryx / BC runs not measured yet).
     "${mpirun[@]}" "$BIN" experiment evaluate "$name" --out "$out" >> "$out.log" 2>&1 \
         || echo "experiment evaluate failed (see $out.log); the report goes without it"
