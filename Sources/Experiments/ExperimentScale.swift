@@ -9,16 +9,16 @@ public enum ExperimentScale: String, CaseIterable, Sendable, Codable {
 
     /// The data and training settings of this scale in `environment`.
     public func settings(for environment: EnvironmentKind) -> ScaleSettings {
-        switch self {
+        let cpuSteps = Self.cpuSteps(environment)
+        return switch self {
         case .smoke:
             ScaleSettings(episodesPerTask: 20, stages: 2, referenceEpisodes: 10, referenceMaxEpisodes: 40, steps: 20, batch: 8,
                           chunk: 10, embed: 16, heads: 2, evalEvery: 10, evalEpisodes: 2, finalEvalEpisodes: 4, checkpointEvery: 10,
                           embeddings: [16, 32], datasetFractions: [0.5, 1])
         case .cpu:
             ScaleSettings(episodesPerTask: Self.cpuEpisodes(environment), stages: 10, referenceEpisodes: 100,
-                          referenceMaxEpisodes: 10_000, steps: Self.cpuSteps(environment), batch: 64, chunk: 20, embed: 64, heads: 4,
-                          evalEvery: Self.cpuSteps(environment) / 6, evalEpisodes: 32, finalEvalEpisodes: 320,
-                          checkpointEvery: Self.cpuSteps(environment) / 6, embeddings: [32, 64, 128, 256],
+                          referenceMaxEpisodes: 10_000, steps: cpuSteps, batch: 64, chunk: 20, embed: 64, heads: 4,
+                          evalEvery: cpuSteps / 6, evalEpisodes: 32, finalEvalEpisodes: 320, checkpointEvery: cpuSteps / 6, embeddings: [32, 64, 128, 256],
                           datasetFractions: [0.125, 0.25, 0.5, 1])
         case .paper:
             ScaleSettings(episodesPerTask: 2_000, stages: 10, referenceEpisodes: 100, referenceMaxEpisodes: 10_000,
@@ -28,9 +28,6 @@ public enum ExperimentScale: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Episodes per task at cpu scale, from the learnability curves (README, Datasets): the fewest
-    /// where behaviour cloning of a task's data keeps ≥ 80 % of the behaviour's return without
-    /// memorising it (LBF 94 % and RWARE 89 % at 500, Connector 79 % at 500 but 92 % at 2,000).
     /// Updates at cpu scale (evaluations and checkpoints every sixth of them), from learning curves
     /// (README, Experiments): LBF's and Connector's held-out returns settle by 2,000 updates;
     /// RWARE's (MT Oryx, 4 tasks) is 0.04 after 3,000 and 0.11–0.13 from 7,000 to 12,000.
@@ -41,6 +38,9 @@ public enum ExperimentScale: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Episodes per task at cpu scale, from the learnability curves (README, Datasets): the fewest
+    /// where behaviour cloning of a task's data keeps ≥ 80 % of the behaviour's return without
+    /// memorising it (LBF 94 % and RWARE 89 % at 500, Connector 79 % at 500 but 92 % at 2,000).
     static func cpuEpisodes(_ environment: EnvironmentKind) -> Int {
         switch environment {
         case .lbf, .rware: 500

@@ -29,10 +29,15 @@ import Training
         try report.json.write(toFile: RunDirectory(path: cell.config.out).finalReport, atomically: true, encoding: .utf8)
     }
 
+    /// A smoke-scale LBF grid whose data lie in `directory`.
+    func spec(_ name: ExperimentName, seeds: Int, algorithms: [LossKind], in directory: TemporaryDirectory) -> ExperimentSpec {
+        ExperimentSpec(name: name, scale: .smoke, environments: [.lbf], seeds: seeds, algorithms: algorithms, taskCounts: nil,
+                       data: directory.file("data").path, overrides: [:])
+    }
+
     func analyse(_ name: ExperimentName, seeds: Int, algorithms: [LossKind], in directory: TemporaryDirectory,
                  score: (ExperimentCell, Int) -> Double) throws -> ExperimentAnalysis {
-        let spec = ExperimentSpec(name: name, scale: .smoke, environments: [.lbf], seeds: seeds, algorithms: algorithms, taskCounts: nil,
-                                  data: directory.file("data").path, overrides: [:])
+        let spec = spec(name, seeds: seeds, algorithms: algorithms, in: directory)
         let experiment = ExperimentDirectory(path: directory.url.path)
         let cells = try ExperimentPlan.cells(for: spec, directory: experiment)
         for cell in cells { try finish(cell) { score(cell, $0) } }
@@ -91,8 +96,7 @@ import Training
     /// The report is written for a partial grid and says so.
     @Test func aPartialGridGivesAPartialReport() throws {
         let directory = try TemporaryDirectory(prefix: "mtrl-analysis")
-        let spec = ExperimentSpec(name: .table1, scale: .smoke, environments: [.lbf], seeds: 2, algorithms: [.oryx, .bc], taskCounts: nil,
-                                  data: directory.file("data").path, overrides: [:])
+        let spec = spec(.table1, seeds: 2, algorithms: [.oryx, .bc], in: directory)
         let experiment = ExperimentDirectory(path: directory.url.path)
         try experiment.adopt(spec)
         let cells = try ExperimentPlan.cells(for: spec, directory: experiment)
@@ -112,8 +116,7 @@ import Training
     /// The report's per-task table gives each held-out task's mean over seeds, per setting.
     @Test func theReportListsEachHeldOutTask() throws {
         let directory = try TemporaryDirectory(prefix: "mtrl-analysis")
-        let spec = ExperimentSpec(name: .table1, scale: .smoke, environments: [.lbf], seeds: 2, algorithms: [.oryx, .bc], taskCounts: nil,
-                                  data: directory.file("data").path, overrides: [:])
+        let spec = spec(.table1, seeds: 2, algorithms: [.oryx, .bc], in: directory)
         let experiment = ExperimentDirectory(path: directory.url.path)
         try experiment.adopt(spec)
         for cell in try ExperimentPlan.cells(for: spec, directory: experiment) {
