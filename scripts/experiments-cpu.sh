@@ -10,19 +10,20 @@
 # data under WORK are copied from it, not trained again.
 # Usage: scripts/experiments-cpu.sh [--work DIR] [--ranks R] [--seeds N] [--bin PATH] [--scale cpu|smoke|paper]
 #        [--runs "table1:lbf table1:connector table1:rware fig1:lbf ..."] [--data DIR --label LABEL]
-#        [--options "--training-tasks 3 --algos oryx" --label LABEL]
+#        [--options "--training-tasks 3 --algos oryx" --label LABEL] [--reuse DIR,DIR]
 # (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.
 #  --data: other datasets, e.g. `scripts/online-cpu.sh`'s recorded ones; with them --label names the
 #  results NAME-ENV-SCALE-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's;
 #  --options: more `experiment run` options for every pair, e.g. a subset a small machine can run;
-#  with them, too, --label names the results.)
+#  with them, too, --label names the results.
+#  --reuse: more experiment folders (comma-separated) whose equal runs are copied, besides WORK's table1.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu DATA="" LABEL="" OPTIONS=""
+WORK=experiments-cpu RANKS=$(nproc) SEEDS=3 RUNS="table1:lbf table1:connector table1:rware" BIN="" SCALE=cpu DATA="" LABEL="" OPTIONS="" REUSE=""
 while (($#)); do
     case $1 in
         --work) WORK=$2 ;; --ranks) RANKS=$2 ;; --seeds) SEEDS=$2 ;; --runs) RUNS=$2 ;; --bin) BIN=$2 ;; --scale) SCALE=$2 ;;
-        --data) DATA=$2 ;; --label) LABEL=$2 ;; --options) OPTIONS=$2 ;;
+        --data) DATA=$2 ;; --label) LABEL=$2 ;; --options) OPTIONS=$2 ;; --reuse) REUSE=$2 ;;
         *) echo "error: unknown option $1; see the header of $0" >&2; exit 2 ;;
     esac
     shift 2
@@ -50,6 +51,7 @@ for pair in $RUNS; do
     for table1 in "$WORK/table1-$env$suffix" "$WORK/table1-$env"; do
         [[ $table1 == "$out" || ! -f $table1/experiment.json || " ${sources[*]} " == *" $table1 "* ]] || sources+=("$table1")
     done
+    if [[ -n $REUSE ]]; then IFS=, read -r -a more <<<"$REUSE"; sources+=("${more[@]}"); fi
     reuse=()
     ((${#sources[@]} == 0)) || reuse=(--reuse "$(IFS=,; echo "${sources[*]}")")
     status=0
