@@ -2,7 +2,7 @@
 # The committed experiment results (README, Experiments → Results): each NAME:ENV pair is an
 # `mtrl-dist experiment run NAME --env ENV --scale cpu` (or --scale) under WORK/NAME-ENV (datasets shared per
 # machine under WORK/data), trained RANKS runs at a time (`--ranks-per-run 1`), then reported and
-# copied to results/experiments/NAME-ENV-SCALE/ (report.md, results.json, marl-eval.json, plots), with the
+# copied to results/ENV/NAME[-SCALE][-LABEL]/ (SCALE only when not cpu; report.md, results.json, marl-eval.json, plots), with the
 # greedy-acting diagnostic (`experiment evaluate`) measured first.
 # Resumable: stop it at any time and run it again; finished runs are kept, interrupted ones resume.
 # Only a finished grid is copied to results/; a stopped or unfinished one gets its partial report
@@ -13,7 +13,7 @@
 #        [--options "--training-tasks 3 --algos oryx" --label LABEL] [--reuse DIR,DIR]
 # (--bin: a prebuilt mtrl-dist, e.g. on a machine without Swift; default: build it here.
 #  --data: other datasets, e.g. `scripts/online-cpu.sh`'s recorded ones; with them --label names the
-#  results NAME-ENV-SCALE-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's;
+#  results ENV/NAME-LABEL and the work folder NAME-ENV-LABEL, so they never mix with WORK/data's;
 #  --options: more `experiment run` options for every pair, e.g. a subset a small machine can run;
 #  with them, too, --label names the results.
 #  --reuse: more experiment folders (comma-separated) whose equal runs are copied, besides WORK's table1.)
@@ -72,7 +72,9 @@ for pair in $RUNS; do
     "${mpirun[@]}" "$BIN" experiment evaluate "$name" --out "$out" >> "$out.log" 2>&1 \
         || echo "experiment evaluate failed (see $out.log); the report goes without it"
     "$BIN" experiment report "$name" --out "$out" >/dev/null
-    target=results/experiments/$name-$env-$SCALE$suffix
+    scale_suffix=-$SCALE
+    [[ $SCALE != cpu ]] || scale_suffix=""
+    target=results/$env/$name$scale_suffix$suffix
     mkdir -p "$target"
     # results.json holds the grid (with the data directory relative to EXP_DIR); experiment.json
     # holds this machine's absolute paths and stays behind.
