@@ -28,6 +28,17 @@ public enum ExperimentName: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Training settings the grid sets differently from run to run (beyond each run's tasks, data
+    /// and seed): `--settings` may not set them, or every run would carry one value under its
+    /// own setting's label.
+    public var variedSettings: Set<String> {
+        switch self {
+        case .table1, .fig1, .fig4, .fig5a: []
+        case .fig5b: ["embed"]
+        case .fig6: ["value", "masking", "agent-shuffle", "batching"]
+        }
+    }
+
     /// Environments run when `--env` is not given (the paper ran the ablations on RWARE).
     public var defaultEnvironments: [EnvironmentKind] {
         self == .fig6 ? [.rware] : [.lbf, .rware, .connector]

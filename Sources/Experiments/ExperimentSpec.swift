@@ -46,11 +46,14 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
     }
 
     /// Refuses options the experiment cannot run: BC in the ablations (no critic, so no HL-Gauss),
-    /// task counts outside 1 … M, overrides that are no training setting or that the grid sets.
+    /// task counts outside 1 … M, a value listed twice, overrides that are no training setting or
+    /// that the grid sets.
     /// - Throws: `ExperimentError.invalid`.
     public func validate() throws {
         guard seeds >= 1 else { throw ExperimentError.invalid("--seeds must be at least 1") }
         guard !environments.isEmpty, !algorithms.isEmpty else { throw ExperimentError.invalid("no environment or algorithm chosen") }
+        try Self.refuseRepeats("--env", environments.map(\.rawValue))
+        try Self.refuseRepeats("--algos", algorithms.map(\.rawValue))
         if name == .fig6 && algorithms.contains(.bc) {
             throw ExperimentError.invalid("fig6 ablates the critic (HL-Gauss), which BC-Sable has not; use --algos oryx,cql")
         }
@@ -64,6 +67,8 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         }
         if let counts = taskCounts {
             guard name == .fig4 else { throw ExperimentError.invalid("--task-counts applies to fig4 only") }
+            guard !counts.isEmpty else { throw ExperimentError.invalid("--task-counts lists no number of tasks") }
+            try Self.refuseRepeats("--task-counts", counts.map(String.init))
             for env in environments {
                 let m = trainingTaskIDs(env).count
                 if let bad = counts.first(where: { !(1...m).contains($0) }) {
@@ -73,8 +78,11 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
             }
         }
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard !Self.gridKeys.contains(key) else {
+            guard !Self.runKeys.contains(key) else {
                 throw ExperimentError.invalid("--settings may not set '\(key)': the experiment's grid sets it")
+            }
+            guard !name.variedSettings.contains(key) else {
+                throw ExperimentError.invalid("--settings may not set '\(key)': \(name.rawValue) varies it from run to run")
             }
             var probe = TrainConfig()
             do { try probe.set(key, value) } catch { throw ExperimentError.invalid("--settings: \(error)") }
@@ -87,8 +95,16 @@ public struct ExperimentSpec: Codable, Equatable, Sendable {
         return Array(all.prefix(trainingTasks ?? all.count))
     }
 
-    /// Settings every cell sets itself.
-    static let gridKeys: Set<String> = ["env", "data", "tasks", "held-out", "seed", "out", "algo"]
+    /// A value listed twice would make two cells with one run directory (trained twice, counted twice).
+    static func refuseRepeats(_ option: String, _ values: [String]) throws {
+        var seen: Set<String> = []
+        for value in values where !seen.insert(value).inserted {
+            throw ExperimentError.invalid("\(option) lists \(value) twice; give each once")
+        }
+    }
+
+    /// Settings every cell sets itself (`ExperimentName.variedSettings` adds the experiment's own).
+    public static let runKeys: Set<String> = ["env", "data", "tasks", "held-out", "seed", "out", "algo"]
 
     /// The differences between `self` and `other`, as "key: a → b" (empty when equal).
     public func differences(from other: ExperimentSpec) -> [String] {
@@ -139,7 +155,7 @@ public enum ExperimentError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalid(let why): "\(why)."
+        case .invalid(let why): why.hasSuffix(".") ? why : "\(why)."
         case let .mismatch(path, differences):
             "\(path) holds an experiment with other settings (\(differences.joined(separator: "; "))); "
                 + "run it with its own settings (`mtrl-dist experiment status` shows them) or pass another --out."

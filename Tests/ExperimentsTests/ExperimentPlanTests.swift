@@ -112,6 +112,35 @@ import Training
         #expect(throws: ExperimentError.self) { try spec(.table1, overrides: ["seed": "4"]).validate() }
         #expect(throws: ExperimentError.self) { try spec(.table1, overrides: ["stepz": "4"]).validate() }
         #expect(throws: Never.self) { try spec(.table1, overrides: ["steps": "4"]).validate() }
+        // What the grid varies from run to run: set once for all runs, every label would be wrong.
+        #expect(throws: ExperimentError.self) { try spec(.fig6, overrides: ["value": "mse"]).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.fig6, overrides: ["batching": "proportional"]).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.fig5b, overrides: ["embed": "96"]).validate() }
+        #expect(throws: Never.self) { try spec(.table1, overrides: ["value": "mse"]).validate() }
+        // A value listed twice would give two cells one run directory.
+        #expect(throws: ExperimentError.self) { try spec(.fig4, taskCounts: [2, 2]).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.fig4, taskCounts: []).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.table1, env: [.lbf, .lbf]).validate() }
+        #expect(throws: ExperimentError.self) { try spec(.table1, algorithms: [.bc, .bc]).validate() }
+    }
+
+    /// `ExperimentName.variedSettings` names exactly the settings (beyond each run's own) whose
+    /// values differ between the grid's runs, so `--settings` can never relabel a run.
+    @Test func eachExperimentNamesTheSettingsItVaries() throws {
+        for name in ExperimentName.allCases {
+            let cells = try ExperimentPlan.cells(for: spec(name, seeds: 1), directory: directory)
+            var varied: Set<String> = []
+            for setting in TrainConfig.settings where !ExperimentSpec.runKeys.contains(setting.key) {
+                if Set(cells.map { setting.value(in: $0.config) }).count > 1 { varied.insert(setting.key) }
+            }
+            #expect(varied == name.variedSettings, "\(name.rawValue)")
+        }
+    }
+
+    @Test func invalidGridsSayWhyInOneSentence() {
+        let unknown = ExperimentError.invalid("--settings: unknown setting 'x'; see the command's --help.")
+        #expect(unknown.description.hasSuffix("--help."))
+        #expect(ExperimentError.invalid("no environment chosen").description == "no environment chosen.")
     }
 
     @Test func overridesReachEveryRun() throws {
