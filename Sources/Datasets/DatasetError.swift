@@ -15,6 +15,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case notFound(path: String)
     case wrongTask(path: String, field: String, found: String, expected: String, task: String)
     case invalidOption(name: String, value: String, expected: String)
+    /// A file a command would write exists already (it never replaces a dataset).
+    case outputExists(path: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .wrongTask(path, field, found, expected, task):
             "\(path): header: \(field) is \(found), expected \(expected) for task \(task); the file holds another "
                 + "task's data (renamed or copied over): re-run `mtrl-dist collect --task \(task)`."
+        case .outputExists(let path):
+            "\(path) exists already and is never replaced (it may be the source itself): choose another --out "
+                + "or move the file away first."
         case .notFound(let path):
             "\(path): no such dataset file or directory; check the path or run `mtrl-dist collect` first."
         }

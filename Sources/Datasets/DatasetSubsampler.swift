@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// Writes smaller datasets keeping a fraction of the episodes of every quality stage (the paper's
@@ -48,13 +49,21 @@ public enum DatasetSubsampler {
 
     /// `dataset subsample`: every dataset at `source` (file or directory) is subsampled and
     /// written to `destination/<environment>/<task id>.mtds`.
+    /// - Parameter replacing: whether existing files there may be replaced; without it an existing
+    ///   one (e.g. the source itself, when `destination` is the source's directory) is refused before
+    ///   anything is written.
     /// - Returns: the written paths with their episode and step counts, one line each.
-    public static func subsample(source: String, destination: String, fraction: Double, seed: UInt64) throws -> String {
+    public static func subsample(source: String, destination: String, fraction: Double, seed: UInt64,
+                                 replacing: Bool = false) throws -> String {
+        let paths = try DatasetInspector.datasetPaths(at: source)
+        let targets = try paths.map { DatasetWriter.path(directory: destination, task: try DatasetFile(path: $0).metadata.task) }
+        if !replacing, let existing = targets.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw DatasetError.outputExists(path: existing)
+        }
         var lines: [String] = []
-        for path in try DatasetInspector.datasetPaths(at: source) {
+        for (path, target) in zip(paths, targets) {
             let original = try DatasetFile(path: path).contents()
             let smaller = try subsample(original, fraction: fraction, seed: seed)
-            let target = DatasetWriter.path(directory: destination, task: smaller.task)
             let bytes = try DatasetWriter.write(smaller, to: target)
             lines.append(
                 "\(target): \(smaller.episodes.count) of \(original.episodes.count) episodes, \(smaller.stepCount) of \(original.stepCount) transitions, \(bytes) bytes"

@@ -24,7 +24,8 @@ public enum DatasetWriter {
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty {
             do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-                throw BinaryFormatError.io(path: parent, operation: "mkdir", errno: 0)
+                let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? POSIXError
+                throw BinaryFormatError.io(path: parent, operation: "mkdir", errno: posix?.code.rawValue ?? EIO)
             }
         }
         let episodeBytes = encodeEpisodes(contents.episodes)

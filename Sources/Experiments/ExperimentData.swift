@@ -103,7 +103,8 @@ public enum ExperimentData {
     }
 
     /// fig5a: `fraction` of every training task's episodes of `data` (each quality stage kept in
-    /// proportion), with the same reference returns, unless already made.
+    /// proportion), with the same reference returns, unless already made (the marker is written
+    /// last, so files of an interrupted earlier attempt are made again).
     static func subsample(_ environment: EnvironmentKind, fraction: Double, data: String, into root: String) throws {
         let marker = "\(root)/\(environment.rawValue)/subsample.json"
         let record = "{\"fraction\": \(fraction), \"source\": \"\(data)/\(environment.rawValue)\"}\n"
@@ -115,7 +116,7 @@ public enum ExperimentData {
         }
         for task in TaskRegistry.tasks(kind: environment, split: .train) {
             _ = try DatasetSubsampler.subsample(source: "\(data)/\(environment.rawValue)/\(task.id).mtds", destination: root,
-                                                fraction: fraction, seed: UInt64(collectionSeed))
+                                                fraction: fraction, seed: UInt64(collectionSeed), replacing: true)
         }
         let table = try ReferenceReturnTable.read(path: ReferenceReturnTable.path(dataDirectory: data, environment: environment.rawValue))
         try table.write(path: ReferenceReturnTable.path(dataDirectory: root, environment: environment.rawValue))

@@ -45,7 +45,8 @@ public struct TrainingTasks: Sendable {
             }
         }
         guard !training.isEmpty else { throw TrainingSetupError.noTasks(selection) }
-        let trainedIDs = Set(training.map(\.id))
+        var trainedIDs: Set<String> = []
+        for task in training where !trainedIDs.insert(task.id).inserted { throw TrainingSetupError.repeatedTask(task.id) }
         heldOut = held == .none ? [] : all.filter { $0.split == .test && !trainedIDs.contains($0.id) }
         let sized = training + heldOut
         agentSlots = sized.map(\.agentCount).max()!
@@ -76,6 +77,8 @@ public struct TrainingTasks: Sendable {
 public enum TrainingSetupError: Error, CustomStringConvertible {
     case wrongEnvironment(String, EnvironmentKind)
     case noTasks(String)
+    /// A task listed twice in `--tasks` (Eq. 1 would weigh it twice).
+    case repeatedTask(String)
     case missingDataset(path: String, task: String, directory: String)
     case missingReferenceReturn(task: String, path: String)
     case mixedBehaviours(String)
@@ -84,6 +87,8 @@ public enum TrainingSetupError: Error, CustomStringConvertible {
         switch self {
         case let .wrongEnvironment(id, kind): "task \(id) is not a \(kind.rawValue) task; pass --env for it or drop it from --tasks."
         case let .noTasks(selection): "--tasks '\(selection)' selects no task; use train, test or task ids."
+        case let .repeatedTask(id):
+            "--tasks lists \(id) twice; Eq. 1 weighs every training task once, so give each task once."
         case let .missingDataset(path, task, directory):
             "no dataset for task \(task) at \(path); create it with `mtrl-dist collect --task \(task) --episodes 200 --out \(directory)`."
         case let .mixedBehaviours(what):

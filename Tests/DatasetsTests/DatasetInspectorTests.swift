@@ -1,3 +1,4 @@
+import BinaryFormat
 import Datasets
 import Foundation
 import Testing
@@ -78,4 +79,36 @@ func subsampleKeepsAFractionOfEveryStage(fraction: Double) throws {
     #expect(text.contains("10 of 20 episodes"))
     let file = try DatasetFile(path: dir + "/half/toy/alpha.mtds")
     #expect(file.metadata.episodeCount == 10)
+}
+
+/// `dataset subsample` never replaces a file: neither its own source (an --out equal to the source's
+/// directory) nor an earlier subsample; it refuses before writing anything.
+@Test func subsampleRefusesToReplaceAnExistingDataset() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    _ = try writeAndOpen(syntheticContents(id: "alpha", episodeLengths: (0..<20).map { 1 + $0 % 5 }), in: dir + "/full")
+    _ = try writeAndOpen(syntheticContents(id: "beta", episodeLengths: (0..<20).map { 1 + $0 % 3 }), in: dir + "/full")
+    let source = dir + "/full/toy/alpha.mtds"
+    let before = try #require(FileManager.default.contents(atPath: source))
+    #expect(throws: DatasetError.outputExists(path: source)) {
+        try DatasetSubsampler.subsample(source: dir + "/full", destination: dir + "/full", fraction: 0.5, seed: 1)
+    }
+    #expect(FileManager.default.contents(atPath: source) == before)
+    // Another subsample already there: refused before the first file is written.
+    _ = try writeAndOpen(syntheticContents(id: "beta", episodeLengths: [2, 2]), in: dir + "/half")
+    #expect(throws: DatasetError.outputExists(path: dir + "/half/toy/beta.mtds")) {
+        try DatasetSubsampler.subsample(source: dir + "/full", destination: dir + "/half", fraction: 0.5, seed: 1)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/half/toy/alpha.mtds"))
+    #expect(try DatasetFile(path: dir + "/half/toy/beta.mtds").metadata.episodeCount == 2)
+}
+
+/// A directory that cannot be made is reported with the system's reason, not "errno 0".
+@Test func writingUnderAFileNamesTheReason() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(FileManager.default.createFile(atPath: dir + "/plain", contents: Data()))
+    #expect(throws: BinaryFormatError.io(path: dir + "/plain/toy", operation: "mkdir", errno: ENOTDIR)) {
+        try DatasetWriter.write(syntheticContents(id: "alpha"), to: dir + "/plain/toy/alpha.mtds")
+    }
 }

@@ -46,7 +46,8 @@ enum DatasetSubsampleCommand: Command {
         name: "dataset subsample", summary: "Write a smaller dataset keeping a fraction of each quality stage's episodes.",
         options: [
             .value("fraction", "F", "Fraction of episodes to keep, in (0, 1].", required: true),
-            .value("out", "PATH", "Output file.", required: true),
+            .value("out", "DIR", "Output directory (files go to DIR/<env>/<task>.mtds; an existing file is never replaced).",
+                   required: true),
             .value("seed", "S", "Seed of the episode choice.", default: "0"),
         ], positionals: "PATH")
 
