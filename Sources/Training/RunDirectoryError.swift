@@ -25,7 +25,7 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
         case .missingBest(let p):
             "\(p) has no checkpoints/best.ckpt: no periodic evaluation has chosen best parameters (--eval-every 0, or "
                 + "stopped before the first); evaluate the latest parameters with --checkpoint latest."
-        case .missingFile(let p): "\(p) does not exist; is this a run directory written by `mtrl-dist train`?"
+        case .missingFile(let p): "\(p) does not exist; is this a run directory written by `mtrl-dist train` or `online`, and has the run got that far?"
         case let .unreadableReport(p, why): "cannot read \(p) (\(why)); the run did not finish writing it, re-run its final evaluation with `mtrl-dist evaluate`."
         case let .locked(p, holder):
             "run directory \(p) is in use by \(holder); wait for it to finish or stop it first (a crashed holder releases the lock)."
