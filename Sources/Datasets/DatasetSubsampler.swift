@@ -55,14 +55,14 @@ public enum DatasetSubsampler {
     /// - Returns: the written paths with their episode and step counts, one line each.
     public static func subsample(source: String, destination: String, fraction: Double, seed: UInt64,
                                  replacing: Bool = false) throws -> String {
-        let paths = try DatasetInspector.datasetPaths(at: source)
-        let targets = try paths.map { DatasetWriter.path(directory: destination, task: try DatasetFile(path: $0).metadata.task) }
+        let files = try DatasetInspector.datasetPaths(at: source).map { try DatasetFile(path: $0) }
+        let targets = files.map { DatasetWriter.path(directory: destination, task: $0.metadata.task) }
         if !replacing, let existing = targets.first(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw DatasetError.outputExists(path: existing)
         }
         var lines: [String] = []
-        for (path, target) in zip(paths, targets) {
-            let original = try DatasetFile(path: path).contents()
+        for (file, target) in zip(files, targets) {
+            let original = try file.contents()
             let smaller = try subsample(original, fraction: fraction, seed: seed)
             let bytes = try DatasetWriter.write(smaller, to: target)
             lines.append(
